@@ -1,0 +1,82 @@
+# Helpers for end-to-end scenarios: TAP output and the lab's commands.
+# Sourced by each tests/e2e/NN-*.sh, which the harness (tests/e2e/run) runs
+# in order against one lab. A scenario prints "ok - ..." / "not ok - ..."
+# lines; the harness numbers them and counts.
+
+E2E_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$E2E_TOP/lab/lib.sh"
+LABCTL=$E2E_TOP/lab/labctl
+GUEST=$E2E_TOP/lab/guest
+
+ok() { echo "ok - $*"; }
+
+not_ok() {
+	echo "not ok - $1"
+	shift
+	local line
+	for line in "$@"; do echo "# $line"; done
+}
+
+# diag TEXT: a comment line in the TAP stream, shown but not counted.
+diag() { echo "# $*"; }
+
+# check DESCRIPTION CMD...: runs CMD; ok if it exits 0, else not ok with its
+# output as diagnostics.
+check() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		ok "$desc"
+	else
+		not_ok "$desc" "command failed: $*"
+		printf '%s\n' "$out" | sed 's/^/#   /'
+		return 1
+	fi
+}
+
+# check_fails DESCRIPTION CMD...: ok if CMD exits non-zero.
+check_fails() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		not_ok "$desc" "command unexpectedly succeeded: $*"
+		printf '%s\n' "$out" | sed 's/^/#   /'
+		return 1
+	fi
+	ok "$desc"
+}
+
+lab_ssh() { "$LABCTL" ssh "$@"; }
+lab_virsh() { "$LABCTL" virsh "$@"; }
+
+# wait_until SECONDS CMD...: retries CMD every 100 ms until it succeeds.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+pings() { lab_guard && ping -c 1 -W 1 "$1"; }
+
+# Lab guests: addresses from .101 up, MACs derived from the address.
+guest_ip() { echo "198.18.0.$((100 + $1))"; }
+guest_mac() { printf '52:54:00:18:00:%02x\n' $((100 + $1)); }
+
+# guest_define HOST NAME N: defines lab guest N (address and MAC from N).
+guest_define() {
+	local xml
+	xml=$(mktemp)
+	"$GUEST/domain-xml" "$2" "$(guest_ip "$3")/$LAB_PREFIX" "$(guest_mac "$3")" > "$xml"
+	lab_virsh "$1" define "$xml" >/dev/null
+	local rc=$?
+	rm -f "$xml"
+	return $rc
+}
+
+# domain_state HOST NAME: prints the domain's state on HOST, or "absent".
+domain_state() {
+	lab_virsh "$1" domstate "$2" 2>/dev/null || echo absent
+}
