@@ -1,0 +1,62 @@
+/*
+ * berth's commands.  Each lives in its own cli/cmd-NAME.c, which defines
+ * berth_cmd_NAME() and berth_cmd_NAME_options[]; the one table of commands
+ * is in cli/main.c, and the usage text is built from it.
+ *
+ * Adding a command: write cli/cmd-NAME.c, declare its two symbols below, add
+ * one row to the table in cli/main.c and the file to cli/meson.build.
+ */
+#ifndef BERTH_CLI_CMD_H
+#define BERTH_CLI_CMD_H
+
+#include <stdio.h>
+
+#include "cli/options.h"
+#include "core/error.h"
+
+struct berth_command {
+	const char *name;
+	const char *args;	/* operands in the usage line, "" for none */
+	const char *summary;	/* one line for the list of commands */
+	const struct berth_cli_option *options;
+	/*
+	 * Runs the command on argv[0..argc), where argv[0] is its name.
+	 * Returns 0, or -1 with *err set (its kind picks the exit status).
+	 */
+	int (*run)(const struct berth_command *self, int argc, char **argv,
+		   struct berth_error **err);
+};
+
+int berth_cmd_help(const struct berth_command *self, int argc, char **argv,
+		   struct berth_error **err);
+extern const struct berth_cli_option berth_cmd_help_options[];
+
+int berth_cmd_version(const struct berth_command *self, int argc, char **argv,
+		      struct berth_error **err);
+extern const struct berth_cli_option berth_cmd_version_options[];
+
+/* The command called name, or NULL. */
+const struct berth_command *berth_command_find(const char *name);
+
+/*
+ * The command called name, or NULL with a BERTH_ERROR_USAGE error "unknown
+ * command 'NAME'", with "(did you mean 'X'?)" when a command is close.
+ */
+const struct berth_command *berth_command_lookup(const char *name,
+						 struct berth_error **err);
+
+/*
+ * Starts parsing the options of cmd from its argv: berth_cli_getopt_next()
+ * then handles -h/--help by printing cmd's usage to stdout.
+ */
+void berth_command_getopt_init(struct berth_cli_getopt *g,
+			       const struct berth_command *cmd,
+			       int argc, char **argv);
+
+/* Prints berth's usage: global options and every command. */
+void berth_usage_print(FILE *fp);
+
+/* Prints the usage of one command with its options. */
+void berth_command_usage_print(FILE *fp, const struct berth_command *cmd);
+
+#endif /* BERTH_CLI_CMD_H */

@@ -1,0 +1,60 @@
+/* Small string helpers: see util.h. */
+#include "core/util.h"
+
+#include <stdlib.h>
+
+#include "core/mem.h"
+
+#define SUGGEST_MAX_DISTANCE 2
+
+static size_t
+min3(size_t a, size_t b, size_t c)
+{
+	size_t m = a < b ? a : b;
+
+	return m < c ? m : c;
+}
+
+size_t
+berth_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	size_t lb = strlen(b);
+	BERTH_AUTOFREE size_t *row = xcalloc(lb + 1, sizeof(*row));
+
+	/* One row of the Wagner-Fischer table: row[j] = distance(a[0..i), b[0..j)). */
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diagonal = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t above = row[j];
+			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+
+			row[j] = min3(above + 1, row[j - 1] + 1, diagonal + cost);
+			diagonal = above;
+		}
+	}
+	return row[lb];
+}
+
+const char *
+berth_suggest(const char *word, const char *const *candidates, size_t n)
+{
+	const char *best = NULL;
+	size_t best_distance = SUGGEST_MAX_DISTANCE + 1;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = berth_edit_distance(word, candidates[i]);
+
+		if (d == 0)
+			return NULL;
+		if (d < best_distance) {
+			best = candidates[i];
+			best_distance = d;
+		}
+	}
+	return best;
+}

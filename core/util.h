@@ -1,0 +1,33 @@
+/* Small string helpers shared by every stage. */
+#ifndef BERTH_CORE_UTIL_H
+#define BERTH_CORE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+/* True if a and b are the same string; two NULLs are equal, one is not. */
+static inline bool
+berth_streq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * The Levenshtein distance between a and b: how many single-byte
+ * insertions, deletions and substitutions turn one into the other.  Cannot
+ * fail (allocation aborts).
+ */
+size_t berth_edit_distance(const char *a, const char *b);
+
+/*
+ * The candidate closest to word, for "did you mean 'kvm2'?" hints: the first
+ * of the n candidates with the smallest edit distance, if that distance is at
+ * most 2 and word is not itself a candidate; otherwise NULL.  The result
+ * points into candidates (not a copy).
+ */
+const char *berth_suggest(const char *word, const char *const *candidates, size_t n);
+
+#endif /* BERTH_CORE_UTIL_H */
