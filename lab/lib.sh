@@ -22,6 +22,9 @@ LAB_DOMAIN=lab
 LAB_HOSTS=(h1 h2 h3)
 LAB_STORAGE_HOST=h3
 LAB_EXPORT=$LAB_DIR/share
+# The guest image, copied here by `up`: the checkout may sit below a path
+# (/tmp, /root) that each host mounts its own copy over.
+LAB_IMAGES=$LAB_DIR/images
 LAB_KEY=$LAB_DIR/id_ed25519
 LAB_KNOWN_HOSTS=$LAB_DIR/known_hosts
 # The domain type of lab guests: TCG here, because /dev/kvm on these machines

@@ -69,7 +69,7 @@ guest_mac() { printf '52:54:00:18:00:%02x\n' $((100 + $1)); }
 guest_define() {
 	local xml
 	xml=$(mktemp)
-	"$GUEST/domain-xml" "$2" "$(guest_ip "$3")/$LAB_PREFIX" "$(guest_mac "$3")" > "$xml"
+	BERTH_GUEST_IMAGES=$LAB_IMAGES "$GUEST/domain-xml" "$2" "$(guest_ip "$3")/$LAB_PREFIX" "$(guest_mac "$3")" > "$xml"
 	lab_virsh "$1" define "$xml" >/dev/null
 	local rc=$?
 	rm -f "$xml"
