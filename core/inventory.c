@@ -1,0 +1,140 @@
+/*
+ * The desired state's lifetime and look-ups; the parser fills it.
+ */
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/inventory.h"
+#include "core/util.h"
+
+static void
+disk_clear(struct berth_disk *d)
+{
+	free(d->storage);
+	free(d->image);
+	free(d->format);
+	free(d->target);
+}
+
+static void
+nic_clear(struct berth_nic *n)
+{
+	free(n->bridge);
+	free(n->mac);
+	free(n->model);
+}
+
+static void
+domain_clear(struct berth_domain *d)
+{
+	free(d->name);
+	free(d->host);
+	free(d->type);
+	free(d->arch);
+	free(d->machine);
+	free(d->kernel);
+	free(d->initrd);
+	free(d->cmdline);
+	for (size_t i = 0; i < d->n_disks; i++)
+		disk_clear(&d->disks[i]);
+	free(d->disks);
+	for (size_t i = 0; i < d->n_nics; i++)
+		nic_clear(&d->nics[i]);
+	free(d->nics);
+}
+
+void
+berth_inventory_free(struct berth_inventory *inv)
+{
+	if (inv == NULL)
+		return;
+	for (size_t i = 0; i < inv->n_hosts; i++) {
+		struct berth_host *h = &inv->hosts[i];
+
+		free(h->name);
+		free(h->address);
+		free(h->user);
+		free(h->key);
+		free(h->known_hosts);
+		free(h->libvirt_uri);
+	}
+	free(inv->hosts);
+	for (size_t i = 0; i < inv->n_storage; i++) {
+		free(inv->storage[i].name);
+		free(inv->storage[i].server);
+		free(inv->storage[i].export_path);
+	}
+	free(inv->storage);
+	for (size_t i = 0; i < inv->n_domains; i++)
+		domain_clear(&inv->domains[i]);
+	free(inv->domains);
+	free(inv->path);
+	free(inv);
+}
+
+const struct berth_host *
+berth_inventory_host(const struct berth_inventory *inv, const char *name)
+{
+	for (size_t i = 0; i < inv->n_hosts; i++) {
+		if (berth_streq(inv->hosts[i].name, name))
+			return &inv->hosts[i];
+	}
+	return NULL;
+}
+
+const struct berth_storage *
+berth_inventory_storage(const struct berth_inventory *inv, const char *name)
+{
+	for (size_t i = 0; i < inv->n_storage; i++) {
+		if (berth_streq(inv->storage[i].name, name))
+			return &inv->storage[i];
+	}
+	return NULL;
+}
+
+const struct berth_domain *
+berth_inventory_domain(const struct berth_inventory *inv, const char *name)
+{
+	for (size_t i = 0; i < inv->n_domains; i++) {
+		if (berth_streq(inv->domains[i].name, name))
+			return &inv->domains[i];
+	}
+	return NULL;
+}
+
+char *
+berth_host_libvirt_uri(const struct berth_host *host)
+{
+	struct berth_buf uri = BERTH_BUF_INIT;
+	const char *sep = "?";
+
+	if (host->libvirt_uri != NULL)
+		return xstrdup(host->libvirt_uri);
+	berth_buf_addf(&uri, "qemu+libssh2://%s@%s", host->user, host->address);
+	if (host->port != 22)
+		berth_buf_addf(&uri, ":%u", host->port);
+	berth_buf_add(&uri, "/system");
+	if (host->key != NULL) {
+		berth_buf_addf(&uri, "%skeyfile=%s&sshauth=privkey", sep, host->key);
+		sep = "&";
+	}
+	if (host->known_hosts != NULL) {
+		berth_buf_addf(&uri, "%sknown_hosts=%s", sep, host->known_hosts);
+		sep = "&";
+	}
+	berth_buf_addf(&uri, "%sknown_hosts_verify=normal", sep);
+	return berth_buf_detach(&uri);
+}
+
+const char *
+berth_power_name(enum berth_power state)
+{
+	static const char *const names[] = {
+		[BERTH_POWER_RUNNING] = "running",
+		[BERTH_POWER_SHUTOFF] = "shutoff",
+	};
+	_Static_assert(sizeof(names) / sizeof(names[0]) == BERTH_POWER_LAST,
+		       "a name for every power state");
+
+	return names[state];
+}

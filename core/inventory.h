@@ -1,0 +1,130 @@
+/*
+ * The desired state: what an inventory says the fleet should look like.
+ *
+ * Filled by the parser (parser/inventory.c) from YAML and validated there;
+ * read by the planner and the executors.  Plain data: every string is owned
+ * by the struct that holds it and freed by berth_inventory_free().  Every
+ * element keeps the line and column of its YAML node, so later checks can
+ * still name the place in the file.
+ */
+#ifndef BERTH_CORE_INVENTORY_H
+#define BERTH_CORE_INVENTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/mem.h"
+
+/* A place in the inventory file, 1-based as editors count. */
+struct berth_location {
+	unsigned line;
+	unsigned column;
+};
+
+/* A hypervisor host and how berth reaches it over SSH and libvirt. */
+struct berth_host {
+	char *name;		/* key under hosts: */
+	char *address;		/* address / ansible_host; default: name */
+	char *user;		/* user / ansible_user; default "root" */
+	unsigned port;		/* port / ansible_port; default 22 */
+	char *key;		/* key / ansible_ssh_private_key_file; may be NULL */
+	char *known_hosts;	/* known_hosts file; default ~/.ssh/known_hosts */
+	/* libvirt: URI; default qemu+libssh2://USER@ADDRESS:PORT/system with
+	 * the same key and known_hosts (berth_host_libvirt_uri()). */
+	char *libvirt_uri;
+	struct berth_location loc;
+};
+
+/* An NFS share whose guests' disks QEMU opens with its own NFS client. */
+struct berth_storage {
+	char *name;		/* key under storage: */
+	char *server;		/* name of a host in hosts: that serves it */
+	char *export_path;	/* absolute path exported by the server */
+	struct berth_location loc;
+};
+
+enum berth_power {
+	BERTH_POWER_RUNNING,
+	BERTH_POWER_SHUTOFF,
+	BERTH_POWER_LAST,
+};
+
+/* A disk image on a storage share. */
+struct berth_disk {
+	char *storage;		/* name of a storage: entry */
+	char *image;		/* file name relative to the export */
+	uint64_t size_bytes;	/* created with this size if missing */
+	char *format;		/* "qcow2" (default) or "raw" */
+	char *target;		/* guest device, default "vda", "vdb", ... */
+	struct berth_location loc;
+};
+
+/* A NIC on a Linux bridge of the host. */
+struct berth_nic {
+	char *bridge;
+	char *mac;		/* lower case, aa:bb:cc:dd:ee:ff */
+	char *model;		/* default "virtio" */
+	struct berth_location loc;
+};
+
+/* A libvirt domain and where it should run. */
+struct berth_domain {
+	char *name;
+	char *host;		/* name of a host in hosts: */
+	enum berth_power state;
+	uint64_t memory_kib;
+	unsigned vcpus;
+	char uuid[37];		/* given, or derived from the name (SHA-1) */
+	bool uuid_given;
+	char *type;		/* libvirt domain type: "kvm" (default), "qemu" */
+	char *arch;		/* default "x86_64" */
+	char *machine;		/* default "pc" */
+	char *kernel;		/* direct kernel boot, all three may be NULL */
+	char *initrd;
+	char *cmdline;
+	struct berth_disk *disks;
+	size_t n_disks;
+	struct berth_nic *nics;
+	size_t n_nics;
+	struct berth_location loc;
+};
+
+struct berth_inventory {
+	char *path;		/* the file it was read from, for messages */
+	struct berth_host *hosts;
+	size_t n_hosts;
+	struct berth_storage *storage;
+	size_t n_storage;
+	struct berth_domain *domains;
+	size_t n_domains;
+};
+
+/* Frees inv and everything it holds.  Accepts NULL. */
+void berth_inventory_free(struct berth_inventory *inv);
+
+BERTH_DEFINE_AUTOPTR(berth_inventory, berth_inventory_free)
+
+/* The host called name, or NULL.  Borrowed from inv. */
+const struct berth_host *berth_inventory_host(const struct berth_inventory *inv,
+					      const char *name);
+
+/* The storage called name, or NULL.  Borrowed from inv. */
+const struct berth_storage *berth_inventory_storage(const struct berth_inventory *inv,
+						    const char *name);
+
+/* The domain called name, or NULL.  Borrowed from inv. */
+const struct berth_domain *berth_inventory_domain(const struct berth_inventory *inv,
+						  const char *name);
+
+/*
+ * The libvirt URI berth opens for host: its libvirt_uri if set, else
+ * qemu+libssh2://USER@ADDRESS[:PORT]/system?keyfile=KEY&known_hosts=FILE
+ * &known_hosts_verify=normal&sshauth=privkey (keyfile and sshauth only with
+ * a key).  Returns a new string the caller frees.  Cannot fail.
+ */
+char *berth_host_libvirt_uri(const struct berth_host *host);
+
+const char *berth_power_name(enum berth_power state);
+
+#endif /* BERTH_CORE_INVENTORY_H */
