@@ -21,7 +21,9 @@ struct berth_command {
 	const struct berth_cli_option *options;
 	/*
 	 * Runs the command on argv[0..argc), where argv[0] is its name.
-	 * Returns 0, or -1 with *err set (its kind picks the exit status).
+	 * Returns 0, or -1 with *err set (its kind picks the exit status), or
+	 * an exit status > 0 to end with: a detailed exit code, as 'berth plan
+	 * --detailed-exitcode' gives; *err, if also set, is reported first.
 	 */
 	int (*run)(const struct berth_command *self, int argc, char **argv,
 		   struct berth_error **err);
@@ -34,6 +36,14 @@ extern const struct berth_cli_option berth_cmd_help_options[];
 int berth_cmd_version(const struct berth_command *self, int argc, char **argv,
 		      struct berth_error **err);
 extern const struct berth_cli_option berth_cmd_version_options[];
+
+int berth_cmd_validate(const struct berth_command *self, int argc, char **argv,
+		       struct berth_error **err);
+extern const struct berth_cli_option berth_cmd_validate_options[];
+
+int berth_cmd_facts(const struct berth_command *self, int argc, char **argv,
+		    struct berth_error **err);
+extern const struct berth_cli_option berth_cmd_facts_options[];
 
 /* The command called name, or NULL. */
 const struct berth_command *berth_command_find(const char *name);

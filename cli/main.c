@@ -13,9 +13,15 @@
 
 /* Every command berth has; the usage and 'berth help' are built from it. */
 static const struct berth_command commands[] = {
+	{ .name = "facts", .args = "-i INVENTORY [-o FILE]",
+	  .summary = "gather what every host really looks like, as JSON",
+	  .options = berth_cmd_facts_options, .run = berth_cmd_facts },
 	{ .name = "help", .args = "[COMMAND]",
 	  .summary = "show the usage of berth or of one command",
 	  .options = berth_cmd_help_options, .run = berth_cmd_help },
+	{ .name = "validate", .args = "-i INVENTORY",
+	  .summary = "check an inventory and report its first problem",
+	  .options = berth_cmd_validate_options, .run = berth_cmd_validate },
 	{ .name = "version", .args = "",
 	  .summary = "print the version of berth",
 	  .options = berth_cmd_version_options, .run = berth_cmd_version },
@@ -139,15 +145,19 @@ static int
 run(const struct berth_command *cmd, int argc, char **argv)
 {
 	BERTH_AUTOPTR(berth_error) err = NULL;
+	int rc, code;
 
 	berth_log_debug("berth %s: running command '%s'", BERTH_VERSION, cmd->name);
-	if (cmd->run(cmd, argc, argv, &err) < 0)
-		return report(cmd, err);
+	rc = cmd->run(cmd, argc, argv, &err);
+	if (err != NULL) {
+		code = report(cmd, err);
+		return rc > 0 ? rc : code;
+	}
 
 	/* Output that never reached its file is a failure, not a success. */
 	if (berth_out_flush_stream(stdout, "standard output", &err) < 0)
 		return report(cmd, err);
-	return 0;
+	return rc > 0 ? rc : 0;
 }
 
 /* Runs the command name with no arguments: what -h and -V stand for. */

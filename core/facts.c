@@ -15,8 +15,8 @@ free_strv(char **v, size_t n)
 	free(v);
 }
 
-static void
-domain_fact_clear(struct berth_domain_fact *d)
+void
+berth_domain_fact_clear(struct berth_domain_fact *d)
 {
 	free(d->name);
 	for (size_t i = 0; i < d->n_disks; i++) {
@@ -32,6 +32,7 @@ domain_fact_clear(struct berth_domain_fact *d)
 	}
 	free(d->nics);
 	free(d->xml);
+	memset(d, 0, sizeof(*d));
 }
 
 void
@@ -53,7 +54,7 @@ berth_host_fact_clear(struct berth_host_fact *h)
 	}
 	free(h->exports);
 	for (size_t i = 0; i < h->n_domains; i++)
-		domain_fact_clear(&h->domains[i]);
+		berth_domain_fact_clear(&h->domains[i]);
 	free(h->domains);
 	memset(h, 0, sizeof(*h));
 }

@@ -46,7 +46,9 @@ struct berth_domain_fact {
 	enum berth_dom_state state;
 	bool persistent;
 	bool autostart;
-	uint64_t memory_kib;	/* current maximum memory */
+	/* From the persistent definition when there is one, else the live XML:
+	 * a redefinition of a running domain shows here at once. */
+	uint64_t memory_kib;
 	unsigned vcpus;
 	struct berth_disk_fact *disks;
 	size_t n_disks;
@@ -96,6 +98,9 @@ struct berth_facts {
 
 void berth_facts_free(struct berth_facts *facts);
 BERTH_DEFINE_AUTOPTR(berth_facts, berth_facts_free)
+
+/* Frees what d holds (not d itself: domains live in an array). */
+void berth_domain_fact_clear(struct berth_domain_fact *d);
 
 /* Frees what h holds (not h itself: hosts live in an array). */
 void berth_host_fact_clear(struct berth_host_fact *h);

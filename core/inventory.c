@@ -126,6 +126,14 @@ berth_host_libvirt_uri(const struct berth_host *host)
 	return berth_buf_detach(&uri);
 }
 
+char *
+berth_host_peer_uri(const struct berth_host *host)
+{
+	if (host->port != 22)
+		return xasprintf("qemu+ssh://%s@%s:%u/system", host->user, host->address, host->port);
+	return xasprintf("qemu+ssh://%s@%s/system", host->user, host->address);
+}
+
 const char *
 berth_power_name(enum berth_power state)
 {

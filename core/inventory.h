@@ -125,6 +125,14 @@ const struct berth_domain *berth_inventory_domain(const struct berth_inventory *
  */
 char *berth_host_libvirt_uri(const struct berth_host *host);
 
+/*
+ * The URI a source host's libvirtd uses to reach host as the destination of
+ * a peer-to-peer migration: qemu+ssh://USER@ADDRESS[:PORT]/system, with the
+ * source host's own SSH keys (unlike berth_host_libvirt_uri(), whose key
+ * paths are the controller's).  Returns a new string the caller frees.
+ */
+char *berth_host_peer_uri(const struct berth_host *host);
+
 const char *berth_power_name(enum berth_power state);
 
 #endif /* BERTH_CORE_INVENTORY_H */

@@ -1,4 +1,5 @@
 /* Small string helpers: see util.h. */
+#include "core/buf.h"
 #include "core/util.h"
 
 #include <stdlib.h>
@@ -57,4 +58,20 @@ berth_suggest(const char *word, const char *const *candidates, size_t n)
 		}
 	}
 	return best;
+}
+
+char *
+berth_shell_quote(const char *value)
+{
+	struct berth_buf q = BERTH_BUF_INIT;
+
+	berth_buf_addch(&q, '\'');
+	for (const char *p = value; *p != '\0'; p++) {
+		if (*p == '\'')
+			berth_buf_add(&q, "'\\''");
+		else
+			berth_buf_addch(&q, *p);
+	}
+	berth_buf_addch(&q, '\'');
+	return berth_buf_detach(&q);
 }

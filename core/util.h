@@ -30,4 +30,10 @@ size_t berth_edit_distance(const char *a, const char *b);
  */
 const char *berth_suggest(const char *word, const char *const *candidates, size_t n);
 
+/*
+ * "'VALUE'" quoted for a POSIX shell: single quotes, and each ' inside as
+ * '\''.  Returns a new string the caller frees.  Cannot fail.
+ */
+char *berth_shell_quote(const char *value);
+
 #endif /* BERTH_CORE_UTIL_H */

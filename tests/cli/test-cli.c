@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,7 +20,7 @@
 #include "core/json.h"
 
 /* The commands in the table of cli/main.c: add a new command here too. */
-static const char *const commands[] = { "help", "version" };
+static const char *const commands[] = { "facts", "help", "validate", "version" };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char *berth_path;
@@ -295,6 +296,56 @@ test_cli_output_that_cannot_be_written_exits_1(void **state)
 		    ARGS("--help"));
 }
 
+/*
+ * The path of tests/inventories/NAME in the source tree, from the
+ * BERTH_TESTS_DIR meson sets (the caller frees it), or NULL without it.
+ */
+static char *
+inventory_path(const char *name)
+{
+	const char *dir = getenv("BERTH_TESTS_DIR");
+
+	return dir != NULL ? xasprintf("%s/inventories/%s", dir, name) : NULL;
+}
+
+static void
+test_cli_validate_accepts_a_valid_inventory_and_exits_0(void **state)
+{
+	BERTH_AUTOFREE char *path = inventory_path("valid/full.yaml");
+	BERTH_AUTOFREE char *line = NULL;
+
+	(void)state;
+	if (path == NULL)
+		skip();
+	line = xasprintf("inventory '%s' is valid: 3 hosts, 1 storage, 3 domains\n", path);
+	expect(0, line, NULL, "validate", "-i", path);
+	expect(0, line, NULL, "validate", "--inventory", path);
+}
+
+static void
+test_cli_validate_reports_file_line_column_and_exits_2(void **state)
+{
+	BERTH_AUTOFREE char *path = inventory_path("invalid/unknown-host-suggestion.yaml");
+	BERTH_AUTOFREE char *line = NULL;
+
+	(void)state;
+	if (path == NULL)
+		skip();
+	line = xasprintf("berth: %s:9:11: domain 'web1': host 'kvm3' is not defined "
+			 "(did you mean 'kvm2'?)\n", path);
+	expect(2, NULL, line, "validate", "-i", path);
+}
+
+static void
+test_cli_validate_needs_a_readable_inventory(void **state)
+{
+	(void)state;
+	expect(2, NULL, "berth: missing option '--inventory' for command 'validate'\n"
+	       "see 'berth help validate'\n", "validate");
+	expect(2, NULL, "berth: cannot read inventory 'no/such.yaml': No such file or directory\n",
+	       "validate", "-i", "no/such.yaml");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -312,6 +363,9 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_cli_double_dash_ends_global_options),
 		cmocka_unit_test(test_cli_verbose_twice_logs_debug_lines_to_stderr),
 		cmocka_unit_test(test_cli_output_that_cannot_be_written_exits_1),
+		cmocka_unit_test(test_cli_validate_accepts_a_valid_inventory_and_exits_0),
+		cmocka_unit_test(test_cli_validate_reports_file_line_column_and_exits_2),
+		cmocka_unit_test(test_cli_validate_needs_a_readable_inventory),
 	};
 
 	if (argc != 2) {

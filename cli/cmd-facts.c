@@ -1,0 +1,113 @@
+/*
+ * berth facts -i INVENTORY [-o FILE]: gathers what every host of the
+ * inventory looks like and writes it as JSON (docs/facts.md).  A host that
+ * cannot be reached is in the JSON with its error, and gets a warning on
+ * stderr; only a local failure or a bad inventory makes the command fail.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cmd.h"
+#include "core/facts.h"
+#include "core/log.h"
+#include "core/output.h"
+#include "executors/facts.h"
+#include "parser/inventory.h"
+
+const struct berth_cli_option berth_cmd_facts_options[] = {
+	{ 'i', "inventory", "FILE", "the inventory whose hosts to ask (required)" },
+	{ 'o', "output", "FILE", "write the JSON to FILE instead of standard output" },
+	{ 0, NULL, NULL, NULL },
+};
+
+/* Writes text to path, or to stdout when path is NULL. */
+static int
+write_output(const char *path, const char *text, struct berth_error **err)
+{
+	FILE *fp;
+
+	if (path == NULL) {
+		fputs(text, stdout);
+		fputc('\n', stdout);
+		return 0;
+	}
+	fp = fopen(path, "we");
+	if (fp == NULL) {
+		berth_error_set_errno(err, BERTH_ERROR_SYSTEM, errno, "cannot write '%s'", path);
+		return -1;
+	}
+	fputs(text, fp);
+	fputc('\n', fp);
+	if (berth_out_flush_stream(fp, path, err) < 0) {
+		fclose(fp);
+		return -1;
+	}
+	if (fclose(fp) != 0) {
+		berth_error_set_errno(err, BERTH_ERROR_SYSTEM, errno, "cannot write '%s'", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* One warning line per unreachable host. */
+static void
+warn_unreachable(const struct berth_facts *facts)
+{
+	for (size_t i = 0; i < facts->n_hosts; i++) {
+		const struct berth_host_fact *h = &facts->hosts[i];
+		BERTH_AUTOFREE char *prefix = xasprintf("host '%s': ", h->name);
+		const char *why = h->error != NULL ? h->error : "unknown error";
+
+		if (h->reachable)
+			continue;
+		/* The error names the host already; say it once. */
+		if (strncmp(why, prefix, strlen(prefix)) == 0)
+			why += strlen(prefix);
+		berth_log_warn("host '%s' is unreachable: %s", h->name, why);
+	}
+}
+
+int
+berth_cmd_facts(const struct berth_command *self, int argc, char **argv,
+		struct berth_error **err)
+{
+	BERTH_AUTOPTR(berth_inventory) inv = NULL;
+	BERTH_AUTOPTR(berth_facts) facts = NULL;
+	BERTH_AUTOFREE char *json = NULL;
+	struct berth_cli_getopt opt;
+	const char *inventory = NULL;
+	const char *output = NULL;
+	int c;
+
+	berth_command_getopt_init(&opt, self, argc, argv);
+	while ((c = berth_cli_getopt_next(&opt, err)) > 0) {
+		switch (c) {
+		case 'i':
+			inventory = opt.optarg;
+			break;
+		case 'o':
+			output = opt.optarg;
+			break;
+		}
+	}
+	if (c != BERTH_CLI_OPT_END)
+		return berth_cli_getopt_stopped(c);
+	if (berth_cli_getopt_operands(&opt, 0, 0, err) < 0)
+		return -1;
+	if (inventory == NULL) {
+		berth_error_set(err, BERTH_ERROR_USAGE,
+				"missing option '--inventory' for command '%s'", self->name);
+		return -1;
+	}
+
+	inv = berth_inventory_load(inventory, err);
+	if (inv == NULL)
+		return -1;
+	facts = berth_facts_gather(inv, err);
+	if (facts == NULL)
+		return -1;
+	warn_unreachable(facts);
+	json = berth_facts_to_json(facts);
+	return write_output(output, json, err);
+}

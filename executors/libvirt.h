@@ -1,0 +1,58 @@
+/*
+ * Connections to libvirt on a host, and libvirt's errors turned into
+ * berth errors.
+ *
+ * libvirt never prints an error itself once berth_libvirt_global_init()
+ * has run: every failure is recorded with berth_libvirt_error(), which
+ * appends libvirt's last error message of the calling thread.  A
+ * connection may be used from one thread at a time; berth opens one per
+ * host.
+ */
+#ifndef BERTH_EXECUTORS_LIBVIRT_H
+#define BERTH_EXECUTORS_LIBVIRT_H
+
+#include <libvirt/libvirt.h>
+
+#include "core/error.h"
+#include "core/facts.h"
+#include "core/inventory.h"
+
+/*
+ * Initializes libvirt once for the process (virInitialize) and installs an
+ * error handler that keeps libvirt quiet.  Called by berth_libvirt_open()
+ * and berth_libvirt_open_uri(); call it before starting threads.  Aborts
+ * if libvirt cannot be initialized.
+ */
+void berth_libvirt_global_init(void);
+
+/*
+ * Opens libvirt on host at berth_host_libvirt_uri(host), without ever
+ * asking anything interactively (an unknown host key or a key passphrase
+ * is an error, not a prompt).  Returns a connection the caller closes with
+ * virConnectClose(), or NULL with a HOST error: "host 'h2': cannot connect
+ * to libvirt at 'URI': LIBVIRT'S MESSAGE".
+ */
+virConnectPtr berth_libvirt_open(const struct berth_host *host, struct berth_error **err);
+
+/*
+ * Opens uri the same way; errors are "cannot connect to libvirt at 'URI':
+ * ..." without a host.  Returns the connection or NULL.
+ */
+virConnectPtr berth_libvirt_open_uri(const char *uri, struct berth_error **err);
+
+/*
+ * Records an error of kind with the printf-formatted message followed by
+ * ": " and libvirt's last error message in this thread (or "unknown libvirt
+ * error").  Same rules as berth_error_set().
+ */
+void berth_libvirt_error(struct berth_error **err, enum berth_error_kind kind,
+			 const char *fmt, ...) BERTH_PRINTF(3, 4);
+
+/*
+ * libvirt's domain state (virDomainState) and its reason collapsed to what
+ * plans need: running (also blocked, or paused by a migration in
+ * progress), paused, shutoff (also crashed), other.  Cannot fail.
+ */
+enum berth_dom_state berth_libvirt_dom_state(int state, int reason);
+
+#endif /* BERTH_EXECUTORS_LIBVIRT_H */

@@ -1,0 +1,392 @@
+/*
+ * The libssh2 transport: TCP connect with a timeout, handshake, host-key
+ * verification against known_hosts (always; ssh-knownhosts.c), public-key
+ * login, and one channel per command.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <libssh2.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "executors/ssh-knownhosts.h"
+#include "executors/ssh.h"
+
+struct berth_ssh {
+	char *host;		/* the inventory's name, for messages */
+	int fd;
+	LIBSSH2_SESSION *session;
+	bool handshaken;	/* so close says goodbye only on a live session */
+};
+
+int
+berth_transport_run(const struct berth_transport *t, const char *cmd,
+		    struct berth_buf *out, struct berth_buf *err_out,
+		    int *exit_status, struct berth_error **err)
+{
+	return t->ops->run(t->conn, cmd, out, err_out, exit_status, err);
+}
+
+static pthread_once_t ssh_once = PTHREAD_ONCE_INIT;
+
+static void
+ssh_init_once(void)
+{
+	if (libssh2_init(0) != 0) {
+		fputs("berth: cannot initialize libssh2\n", stderr);
+		abort();
+	}
+}
+
+void
+berth_ssh_global_init(void)
+{
+	pthread_once(&ssh_once, ssh_init_once);
+}
+
+/*
+ * Connects a socket to ai within timeout_ms.  Returns the blocking socket,
+ * or -1 with errno set (ETIMEDOUT when the time ran out).
+ */
+static int
+connect_one(const struct addrinfo *ai, int timeout_ms)
+{
+	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			ai->ai_protocol);
+	struct pollfd pfd;
+	socklen_t len = sizeof(int);
+	int soerr = 0;
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+		if (errno != EINPROGRESS)
+			goto fail;
+		pfd = (struct pollfd){ .fd = fd, .events = POLLOUT };
+		do {
+			rc = poll(&pfd, 1, timeout_ms);
+		} while (rc < 0 && errno == EINTR);
+		if (rc == 0)
+			errno = ETIMEDOUT;
+		if (rc <= 0)
+			goto fail;
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
+			goto fail;
+		if (soerr != 0) {
+			errno = soerr;
+			goto fail;
+		}
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+		goto fail;
+	return fd;
+
+fail:
+	soerr = errno;
+	close(fd);
+	errno = soerr;
+	return -1;
+}
+
+/* A TCP connection to host, tried on each of its addresses in turn. */
+static int
+connect_tcp(const struct berth_host *host, struct berth_error **err)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res = NULL;
+	char port[16];
+	int fd = -1;
+	int saved = 0;
+	int rc;
+
+	snprintf(port, sizeof(port), "%u", host->port);
+	rc = getaddrinfo(host->address, port, &hints, &res);
+	if (rc != 0) {
+		berth_error_set(err, BERTH_ERROR_HOST, "cannot resolve '%s': %s", host->address,
+				rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+		return -1;
+	}
+	for (struct addrinfo *ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
+		fd = connect_one(ai, BERTH_SSH_CONNECT_TIMEOUT_S * 1000);
+		if (fd < 0)
+			saved = errno;
+	}
+	freeaddrinfo(res);
+	if (fd < 0) {
+		if (saved == ETIMEDOUT)
+			berth_error_set(err, BERTH_ERROR_HOST,
+					"cannot connect to '%s' port %u: no answer within %d s",
+					host->address, host->port, BERTH_SSH_CONNECT_TIMEOUT_S);
+		else
+			berth_error_set(err, BERTH_ERROR_HOST, "cannot connect to '%s' port %u: %s",
+					host->address, host->port, strerror(saved));
+	}
+	return fd;
+}
+
+/* The private keys tried when the inventory names none, as OpenSSH does. */
+static const char *const default_keys[] = {
+	".ssh/id_ed25519", ".ssh/id_ecdsa", ".ssh/id_rsa",
+};
+
+static int
+authenticate(LIBSSH2_SESSION *session, const struct berth_host *host,
+	     struct berth_error **err)
+{
+	const char *home = getenv("HOME");
+
+	if (host->key != NULL) {
+		if (libssh2_userauth_publickey_fromfile_ex(session, host->user,
+							   (unsigned)strlen(host->user),
+							   NULL, host->key, NULL) == 0)
+			return 0;
+		berth_error_set(err, BERTH_ERROR_HOST,
+				"authentication as '%s' with key '%s' failed: %s",
+				host->user, host->key, berth_ssh_session_error(session));
+		return -1;
+	}
+	for (size_t i = 0; home != NULL && i < sizeof(default_keys) / sizeof(default_keys[0]); i++) {
+		BERTH_AUTOFREE char *path = xasprintf("%s/%s", home, default_keys[i]);
+
+		if (access(path, R_OK) == 0 &&
+		    libssh2_userauth_publickey_fromfile_ex(session, host->user,
+							   (unsigned)strlen(host->user),
+							   NULL, path, NULL) == 0)
+			return 0;
+	}
+	berth_error_set(err, BERTH_ERROR_HOST,
+			"authentication as '%s' failed: no key given and none of "
+			"~/.ssh/id_ed25519, id_ecdsa, id_rsa was accepted", host->user);
+	return -1;
+}
+
+/*
+ * Handshake, host-key check against kh and login, on the connected socket
+ * of ssh.
+ */
+static int
+session_start(struct berth_ssh *ssh, LIBSSH2_KNOWNHOSTS *kh, const struct berth_host *host,
+	      struct berth_error **err)
+{
+	berth_ssh_knownhosts_prefer(ssh->session, kh, host);
+	if (libssh2_session_handshake(ssh->session, ssh->fd) != 0) {
+		berth_error_set(err, BERTH_ERROR_HOST, "SSH handshake with '%s' port %u failed: %s",
+				host->address, host->port, berth_ssh_session_error(ssh->session));
+		return -1;
+	}
+	ssh->handshaken = true;
+	if (berth_ssh_knownhosts_verify(ssh->session, kh, host, err) < 0)
+		return -1;
+	return authenticate(ssh->session, host, err);
+}
+
+struct berth_ssh *
+berth_ssh_connect_notify(const struct berth_host *host, void (*reached)(void *data),
+			 void *data, struct berth_error **err)
+{
+	BERTH_AUTOPTR(berth_ssh) ssh = xcalloc(1, sizeof(*ssh));
+	LIBSSH2_KNOWNHOSTS *kh;
+	int rc = -1;
+
+	berth_ssh_global_init();
+	ssh->host = xstrdup(host->name);
+	ssh->fd = -1;
+	ssh->session = libssh2_session_init();
+	if (ssh->session == NULL)
+		berth_oom();
+	libssh2_session_set_blocking(ssh->session, 1);
+	libssh2_session_set_timeout(ssh->session, BERTH_SSH_SESSION_TIMEOUT_S * 1000L);
+	/* known_hosts first: a local mistake is found without a connection. */
+	kh = berth_ssh_knownhosts_load(ssh->session, host, err);
+	if (kh != NULL) {
+		ssh->fd = connect_tcp(host, err);
+		if (ssh->fd >= 0 && reached != NULL)
+			reached(data);
+		if (ssh->fd >= 0)
+			rc = session_start(ssh, kh, host, err);
+		libssh2_knownhost_free(kh);
+	}
+	if (rc < 0) {
+		berth_error_prefix(err, "host '%s': ", host->name);
+		return NULL;
+	}
+	berth_log_debug("host '%s': SSH session as '%s' to '%s' port %u (%s, %s)",
+			host->name, host->user, host->address, host->port,
+			libssh2_session_methods(ssh->session, LIBSSH2_METHOD_KEX),
+			libssh2_session_methods(ssh->session, LIBSSH2_METHOD_HOSTKEY));
+	return berth_steal_pointer(&ssh);
+}
+
+struct berth_ssh *
+berth_ssh_connect(const struct berth_host *host, struct berth_error **err)
+{
+	return berth_ssh_connect_notify(host, NULL, NULL, err);
+}
+
+/*
+ * Waits until the session's socket is ready in the direction libssh2 is
+ * blocked on, up to the session timeout.  Returns 0, or -1 on timeout.
+ */
+static int
+wait_socket(struct berth_ssh *ssh)
+{
+	int dir = libssh2_session_block_directions(ssh->session);
+	struct pollfd pfd = { .fd = ssh->fd };
+	int rc;
+
+	if (dir == 0 || (dir & LIBSSH2_SESSION_BLOCK_INBOUND))
+		pfd.events |= POLLIN;
+	if (dir & LIBSSH2_SESSION_BLOCK_OUTBOUND)
+		pfd.events |= POLLOUT;
+	do {
+		rc = poll(&pfd, 1, BERTH_SSH_SESSION_TIMEOUT_S * 1000);
+	} while (rc < 0 && errno == EINTR);
+	return rc > 0 ? 0 : -1;
+}
+
+/*
+ * Reads stdout and stderr of channel until both end, without blocking on
+ * one while the other fills the window.  Returns 0 or -1 with an error.
+ */
+static int
+read_streams(struct berth_ssh *ssh, LIBSSH2_CHANNEL *channel, struct berth_buf *out,
+	     struct berth_buf *err_out, struct berth_error **err)
+{
+	char chunk[16384];
+	int rc = 0;
+
+	libssh2_session_set_blocking(ssh->session, 0);
+	while (!libssh2_channel_eof(channel)) {
+		ssize_t n1 = libssh2_channel_read(channel, chunk, sizeof(chunk));
+		ssize_t n2;
+
+		if (n1 > 0 && out != NULL)
+			berth_buf_addn(out, chunk, (size_t)n1);
+		n2 = libssh2_channel_read_stderr(channel, chunk, sizeof(chunk));
+		if (n2 > 0 && err_out != NULL)
+			berth_buf_addn(err_out, chunk, (size_t)n2);
+		if ((n1 < 0 && n1 != LIBSSH2_ERROR_EAGAIN) || (n2 < 0 && n2 != LIBSSH2_ERROR_EAGAIN)) {
+			berth_error_set(err, BERTH_ERROR_HOST, "cannot read the command's output: %s",
+					berth_ssh_session_error(ssh->session));
+			rc = -1;
+			break;
+		}
+		if (n1 <= 0 && n2 <= 0 && !libssh2_channel_eof(channel) && wait_socket(ssh) < 0) {
+			berth_error_set(err, BERTH_ERROR_HOST,
+					"the command printed nothing for %d s; gave up",
+					BERTH_SSH_SESSION_TIMEOUT_S);
+			rc = -1;
+			break;
+		}
+	}
+	libssh2_session_set_blocking(ssh->session, 1);
+	return rc;
+}
+
+/* The exit status of a command that ended on signal signame. */
+static int
+signal_status(const char *signame)
+{
+	static const struct {
+		const char *name;
+		int number;
+	} signals[] = {
+		{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "ILL", SIGILL },
+		{ "ABRT", SIGABRT }, { "FPE", SIGFPE }, { "KILL", SIGKILL }, { "SEGV", SIGSEGV },
+		{ "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
+	};
+
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+		if (berth_streq(signals[i].name, signame))
+			return 128 + signals[i].number;
+	}
+	return 255;
+}
+
+int
+berth_ssh_run(struct berth_ssh *ssh, const char *cmd, struct berth_buf *out,
+	      struct berth_buf *err_out, int *exit_status, struct berth_error **err)
+{
+	LIBSSH2_CHANNEL *channel;
+	char *signame = NULL;
+	int rc = -1;
+
+	channel = libssh2_channel_open_session(ssh->session);
+	if (channel == NULL) {
+		berth_error_set(err, BERTH_ERROR_HOST, "host '%s': cannot open an SSH channel: %s",
+				ssh->host, berth_ssh_session_error(ssh->session));
+		return -1;
+	}
+	if (libssh2_channel_exec(channel, cmd) != 0) {
+		berth_error_set(err, BERTH_ERROR_HOST, "host '%s': cannot run a command: %s",
+				ssh->host, berth_ssh_session_error(ssh->session));
+		goto cleanup;
+	}
+	if (read_streams(ssh, channel, out, err_out, err) < 0) {
+		berth_error_prefix(err, "host '%s': ", ssh->host);
+		goto cleanup;
+	}
+	libssh2_channel_close(channel);
+	libssh2_channel_wait_closed(channel);
+	*exit_status = libssh2_channel_get_exit_status(channel);
+	libssh2_channel_get_exit_signal(channel, &signame, NULL, NULL, NULL, NULL, NULL);
+	if (signame != NULL) {
+		*exit_status = signal_status(signame);
+		libssh2_free(ssh->session, signame);
+	}
+	rc = 0;
+
+cleanup:
+	libssh2_channel_free(channel);
+	return rc;
+}
+
+void
+berth_ssh_close(struct berth_ssh *ssh)
+{
+	if (ssh == NULL)
+		return;
+	if (ssh->handshaken)
+		libssh2_session_disconnect(ssh->session, "berth done");
+	if (ssh->session != NULL)
+		libssh2_session_free(ssh->session);
+	if (ssh->fd >= 0)
+		close(ssh->fd);
+	free(ssh->host);
+	free(ssh);
+}
+
+static int
+ssh_ops_run(void *conn, const char *cmd, struct berth_buf *out, struct berth_buf *err_out,
+	    int *exit_status, struct berth_error **err)
+{
+	return berth_ssh_run(conn, cmd, out, err_out, exit_status, err);
+}
+
+static void
+ssh_ops_close(void *conn)
+{
+	berth_ssh_close(conn);
+}
+
+const struct berth_transport_ops berth_ssh_transport_ops = {
+	.run = ssh_ops_run,
+	.close = ssh_ops_close,
+};
+
+struct berth_transport
+berth_ssh_transport(struct berth_ssh *ssh)
+{
+	return (struct berth_transport){ .ops = &berth_ssh_transport_ops, .conn = ssh };
+}

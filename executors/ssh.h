@@ -1,0 +1,115 @@
+/*
+ * Running commands on a host over SSH (libssh2), behind a table of
+ * functions so that tests can plug in a fake transport.
+ *
+ *	BERTH_AUTOPTR(berth_ssh) ssh = berth_ssh_connect(host, err);
+ *	struct berth_transport t = berth_ssh_transport(ssh);
+ *	berth_transport_run(&t, "hostname", &out, &errout, &status, err);
+ *
+ * The host key is always verified against the host's known_hosts file:
+ * there is no option to accept an unknown or changed key.  One session per
+ * host; sessions are independent, so different threads may each use their
+ * own session at the same time (one session must not be shared between
+ * threads without a lock).
+ */
+#ifndef BERTH_EXECUTORS_SSH_H
+#define BERTH_EXECUTORS_SSH_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+#include "core/inventory.h"
+#include "core/mem.h"
+
+/* How a transport runs commands on one host.  conn is the transport's own. */
+struct berth_transport_ops {
+	/*
+	 * Runs cmd (a shell command line) and appends what it printed on
+	 * stdout to out and on stderr to err_out (either may be NULL to drop
+	 * it); *exit_status gets its exit status (128 + N when killed by
+	 * signal N).  Returns 0 when the command ran, whatever its status;
+	 * -1 with a HOST error when it could not be run or its output could
+	 * not be read.
+	 */
+	int (*run)(void *conn, const char *cmd, struct berth_buf *out,
+		   struct berth_buf *err_out, int *exit_status, struct berth_error **err);
+	/* Ends the connection and frees conn.  Accepts NULL. */
+	void (*close)(void *conn);
+};
+
+/* A transport and its connection, passed around by value. */
+struct berth_transport {
+	const struct berth_transport_ops *ops;
+	void *conn;
+};
+
+/* ops->run on t's connection.  Same returns. */
+int berth_transport_run(const struct berth_transport *t, const char *cmd,
+			struct berth_buf *out, struct berth_buf *err_out,
+			int *exit_status, struct berth_error **err);
+
+/* An SSH session to one host, authenticated. */
+struct berth_ssh;
+
+/* The table of berth_ssh_run() and berth_ssh_close(). */
+extern const struct berth_transport_ops berth_ssh_transport_ops;
+
+/* Seconds a TCP connection to a host may take before it is given up. */
+#define BERTH_SSH_CONNECT_TIMEOUT_S 5
+/* Seconds any one SSH exchange (handshake, auth, a command) may block. */
+#define BERTH_SSH_SESSION_TIMEOUT_S 30
+
+/*
+ * Initializes libssh2 once for the process (pthread_once).  Called by
+ * berth_ssh_connect(); call it before starting threads that open libvirt
+ * connections over libssh2 too, so the library is set up exactly once.
+ * Aborts if libssh2 cannot be initialized.
+ */
+void berth_ssh_global_init(void);
+
+/*
+ * Connects to host->address:host->port (timeout BERTH_SSH_CONNECT_TIMEOUT_S
+ * per address), verifies the host key against host->known_hosts (tried as
+ * "ADDRESS" and, for a port other than 22, "[ADDRESS]:PORT"), and logs in as
+ * host->user with the private key host->key.  Returns a new session the
+ * caller ends with berth_ssh_close(), or NULL with a HOST error that names
+ * the host: "host 'h1': host key for 'h1.lab' is not in known_hosts 'FILE'
+ * (SHA256:...)", "... does not match known_hosts 'FILE': got SHA256:...",
+ * "cannot connect to ...", "authentication as 'root' with key 'KEY' failed".
+ */
+struct berth_ssh *berth_ssh_connect(const struct berth_host *host, struct berth_error **err);
+
+/*
+ * berth_ssh_connect() that calls reached(data) as soon as the TCP
+ * connection is up, before the handshake, so that the caller can start
+ * other work with a host that answers.  reached is not called when the
+ * host cannot be reached.  Same returns.
+ */
+struct berth_ssh *berth_ssh_connect_notify(const struct berth_host *host,
+					   void (*reached)(void *data), void *data,
+					   struct berth_error **err);
+
+/*
+ * Runs cmd on one new channel of ssh; see berth_transport_ops.run.  Errors
+ * name the host.
+ */
+int berth_ssh_run(struct berth_ssh *ssh, const char *cmd, struct berth_buf *out,
+		  struct berth_buf *err_out, int *exit_status, struct berth_error **err);
+
+/* Ends the session and frees ssh.  Accepts NULL. */
+void berth_ssh_close(struct berth_ssh *ssh);
+
+BERTH_DEFINE_AUTOPTR(berth_ssh, berth_ssh_close)
+
+/* ssh as a transport; ssh stays the caller's to close. */
+struct berth_transport berth_ssh_transport(struct berth_ssh *ssh);
+
+/*
+ * The host key's fingerprint as OpenSSH prints it: "SHA256:" and the
+ * base64 of the 32-byte SHA-256 digest of the key blob, without '='
+ * padding.  Returns a new string the caller frees.  Cannot fail.
+ */
+char *berth_ssh_fingerprint_sha256(const unsigned char *digest, size_t len);
+
+#endif /* BERTH_EXECUTORS_SSH_H */

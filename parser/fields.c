@@ -1,0 +1,511 @@
+/* Mappings read through tables of fields: see fields.h. */
+#include "parser/fields.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uuid/uuid.h>
+
+#include "core/buf.h"
+#include "core/util.h"
+
+#define MAX_CHOICES 8
+
+int
+berth_parse_fail(struct berth_parse *p, struct berth_location loc, const char *fmt, ...)
+{
+	BERTH_AUTOFREE char *message = NULL;
+	BERTH_AUTOBUF struct berth_buf line = BERTH_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	message = xvasprintf(fmt, ap);
+	va_end(ap);
+	/* One line, whatever the quoted values hold: control bytes as \xHH. */
+	for (const unsigned char *c = (const unsigned char *)message; *c != '\0'; c++) {
+		if (*c < 0x20 || *c == 0x7f)
+			berth_buf_addf(&line, "\\x%02X", *c);
+		else
+			berth_buf_addch(&line, (char)*c);
+	}
+	berth_error_set(p->err, BERTH_ERROR_INPUT, "%s:%u:%u: %s",
+			p->path, loc.line, loc.column, line.buf);
+	return -1;
+}
+
+char *
+berth_expand_home(const char *path)
+{
+	const char *home;
+
+	if (path[0] != '~' || (path[1] != '/' && path[1] != '\0'))
+		return xstrdup(path);
+	home = getenv("HOME");
+	if (home == NULL || home[0] == '\0') {
+		const struct passwd *pw = getpwuid(getuid());
+
+		home = pw != NULL ? pw->pw_dir : NULL;
+	}
+	if (home == NULL)
+		return xstrdup(path);
+	return xasprintf("%s%s", home, path + 1);
+}
+
+/* True for the types whose value is a malloc'd char * in the struct. */
+static bool
+holds_string(enum berth_field_type type)
+{
+	switch (type) {
+	case BERTH_FIELD_STRING:
+	case BERTH_FIELD_LOCAL_PATH:
+	case BERTH_FIELD_ABSOLUTE_PATH:
+	case BERTH_FIELD_FILE_NAME:
+	case BERTH_FIELD_CHOICE:
+	case BERTH_FIELD_MAC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The size of a value held in place (not a string); 0 for custom rows. */
+static size_t
+value_size(enum berth_field_type type)
+{
+	switch (type) {
+	case BERTH_FIELD_POWER:
+		return sizeof(enum berth_power);
+	case BERTH_FIELD_UNSIGNED:
+		return sizeof(unsigned);
+	case BERTH_FIELD_MEMORY:
+	case BERTH_FIELD_DISK_SIZE:
+		return sizeof(uint64_t);
+	case BERTH_FIELD_UUID:
+		return sizeof(((struct berth_domain *)NULL)->uuid);
+	default:
+		return 0;
+	}
+}
+
+static void
+set_string(void *slot, char *value)
+{
+	char **s = slot;
+
+	free(*s);
+	*s = value;
+}
+
+/* The words a choice row accepts, in out[]; returns how many. */
+static size_t
+choices_of(const struct berth_field *f, const char **out)
+{
+	size_t n = 0;
+
+	if (f->type == BERTH_FIELD_POWER) {
+		for (int s = 0; s < BERTH_POWER_LAST; s++)
+			out[n++] = berth_power_name((enum berth_power)s);
+		return n;
+	}
+	while (f->choices[n] != NULL) {
+		assert(n < MAX_CHOICES);
+		out[n] = f->choices[n];
+		n++;
+	}
+	return n;
+}
+
+/* The index of text among f's choices, or -1. */
+static int
+choice_index(const struct berth_field *f, const char *text)
+{
+	const char *choices[MAX_CHOICES];
+	size_t n = choices_of(f, choices);
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(text, choices[i]) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* What a value of f must be, for "'port' must be ...".  The caller frees it. */
+static char *
+expectation(const struct berth_field *f)
+{
+	struct berth_buf sb = BERTH_BUF_INIT;
+	const char *choices[MAX_CHOICES];
+	size_t n;
+
+	switch (f->type) {
+	case BERTH_FIELD_LOCAL_PATH:
+		return xstrdup("a path");
+	case BERTH_FIELD_ABSOLUTE_PATH:
+		return xstrdup("an absolute path");
+	case BERTH_FIELD_FILE_NAME:
+		return xstrdup("a file name in the export, without '/' and not '..'");
+	case BERTH_FIELD_UNSIGNED:
+		return xasprintf("an integer from %u to %u", f->min, f->max);
+	case BERTH_FIELD_MEMORY:
+	case BERTH_FIELD_DISK_SIZE:
+		return xstrdup("a size like 128M");
+	case BERTH_FIELD_MAC:
+		return xstrdup("a MAC address like 52:54:00:12:34:56");
+	case BERTH_FIELD_UUID:
+		return xstrdup("a UUID like 2b7e1516-28ae-4d2a-a6f7-15880cf4f3c5");
+	case BERTH_FIELD_CHOICE:
+	case BERTH_FIELD_POWER:
+		n = choices_of(f, choices);
+		for (size_t i = 0; i < n; i++)
+			berth_buf_addf(&sb, "%s'%s'", i == 0 ? "" : i + 1 == n ? " or " : ", ",
+				       choices[i]);
+		return berth_buf_detach(&sb);
+	default:
+		return xstrdup("a string");
+	}
+}
+
+/* "'NAME' must be EXPECTED, got VALUE", with a hint where one helps. */
+static int
+fail_type(struct berth_parse *p, const struct berth_field *f, const char *name,
+	  const struct berth_yaml_node *value, const char *where)
+{
+	BERTH_AUTOFREE char *expected = expectation(f);
+	BERTH_AUTOFREE char *got = berth_yaml_describe(value);
+	BERTH_AUTOFREE char *hint = NULL;
+	const char *choices[MAX_CHOICES];
+
+	if ((f->type == BERTH_FIELD_CHOICE || f->type == BERTH_FIELD_POWER) &&
+	    value->kind == BERTH_YAML_SCALAR) {
+		const char *closest = berth_suggest(value->text, choices, choices_of(f, choices));
+
+		if (closest != NULL)
+			hint = xasprintf(" (did you mean '%s'?)", closest);
+	} else if (holds_string(f->type) && berth_yaml_is_bool(value)) {
+		hint = xasprintf(" (YAML reads it as a boolean: write \"%s\" for the text)",
+				 value->text);
+	}
+	return berth_parse_fail(p, value->loc, "%s'%s' must be %s, got %s%s", where, name,
+				expected, got, hint != NULL ? hint : "");
+}
+
+/* Parses text, only decimal digits, into *out.  False if not, or too large. */
+static bool
+parse_u64(const char *text, uint64_t *out, const char **end)
+{
+	unsigned long long v;
+	char *stop;
+
+	if (!isdigit((unsigned char)text[0]))
+		return false;
+	errno = 0;
+	v = strtoull(text, &stop, 10);
+	if (errno == ERANGE)
+		return false;
+	*out = v;
+	*end = stop;
+	return true;
+}
+
+enum size_result { SIZE_OK, SIZE_NOT_A_SIZE, SIZE_TOO_LARGE };
+
+/*
+ * text as KiB: a number of MiB, or a number followed (maybe after spaces)
+ * by K, M, G, T or KiB, MiB, GiB, TiB: powers of 1024 either way.
+ */
+static enum size_result
+parse_size_kib(const char *text, uint64_t *kib)
+{
+	static const struct {
+		const char *unit;
+		uint64_t kib;
+	} units[] = {
+		{ "", 1024 },
+		{ "K", 1 }, { "KiB", 1 },
+		{ "M", 1024 }, { "MiB", 1024 },
+		{ "G", 1024 * 1024 }, { "GiB", 1024 * 1024 },
+		{ "T", 1024 * 1024 * 1024 }, { "TiB", 1024 * 1024 * 1024 },
+	};
+	const char *unit;
+	uint64_t n;
+
+	if (!isdigit((unsigned char)text[0]))
+		return SIZE_NOT_A_SIZE;
+	if (!parse_u64(text, &n, &unit))
+		return SIZE_TOO_LARGE;
+	unit += strspn(unit, " ");
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(unit, units[i].unit) != 0)
+			continue;
+		if (n > UINT64_MAX / units[i].kib)
+			return SIZE_TOO_LARGE;
+		*kib = n * units[i].kib;
+		return SIZE_OK;
+	}
+	return SIZE_NOT_A_SIZE;
+}
+
+/* text as a lower-case MAC in out: six hex pairs split by ':'. */
+static bool
+parse_mac(const char *text, char out[18])
+{
+	if (strlen(text) != 17)
+		return false;
+	for (size_t i = 0; i < 17; i++) {
+		if (i % 3 == 2 ? text[i] != ':' : !isxdigit((unsigned char)text[i]))
+			return false;
+		out[i] = (char)tolower((unsigned char)text[i]);
+	}
+	out[17] = '\0';
+	return true;
+}
+
+/* Reads the size in text into slot, in KiB or bytes as f says. */
+static int
+set_size(struct berth_parse *p, const struct berth_field *f, const char *name,
+	 const struct berth_yaml_node *value, const char *where, void *slot)
+{
+	uint64_t kib = 0;
+
+	switch (parse_size_kib(value->text, &kib)) {
+	case SIZE_NOT_A_SIZE:
+		return fail_type(p, f, name, value, where);
+	case SIZE_TOO_LARGE:
+		return berth_parse_fail(p, value->loc, "%s'%s' is too large, got '%s'",
+					where, name, value->text);
+	default:
+		break;
+	}
+	if (kib == 0)
+		return berth_parse_fail(p, value->loc, "%s'%s' must be more than 0, got '%s'",
+					where, name, value->text);
+	if (f->type == BERTH_FIELD_DISK_SIZE) {
+		if (kib > UINT64_MAX / 1024)
+			return berth_parse_fail(p, value->loc, "%s'%s' is too large, got '%s'",
+						where, name, value->text);
+		kib *= 1024;
+	}
+	memcpy(slot, &kib, sizeof(kib));
+	return 0;
+}
+
+/* Reads value into the slot of f in obj. */
+static int
+set_value(struct berth_parse *p, const struct berth_field *f, const char *name,
+	  const struct berth_yaml_node *value, const char *where, void *obj)
+{
+	void *slot = (char *)obj + f->offset;
+	const char *text = value->text;
+	char mac[18];
+	uint64_t n;
+	uuid_t uuid;
+	int i;
+
+	if (f->type == BERTH_FIELD_CUSTOM)
+		return f->parse(p, value, name, where, obj);
+	/* Every other type is read from a scalar that YAML reads as text. */
+	if (value->kind != BERTH_YAML_SCALAR || text[0] == '\0' ||
+	    berth_yaml_is_null(value) || berth_yaml_is_bool(value))
+		return fail_type(p, f, name, value, where);
+
+	switch (f->type) {
+	case BERTH_FIELD_LOCAL_PATH:
+		set_string(slot, berth_expand_home(text));
+		return 0;
+	case BERTH_FIELD_ABSOLUTE_PATH:
+		if (text[0] != '/')
+			return fail_type(p, f, name, value, where);
+		break;
+	case BERTH_FIELD_FILE_NAME:
+		if (strchr(text, '/') != NULL || strcmp(text, ".") == 0 || strcmp(text, "..") == 0)
+			return fail_type(p, f, name, value, where);
+		break;
+	case BERTH_FIELD_CHOICE:
+		if (choice_index(f, text) < 0)
+			return fail_type(p, f, name, value, where);
+		break;
+	case BERTH_FIELD_POWER:
+		i = choice_index(f, text);
+		if (i < 0)
+			return fail_type(p, f, name, value, where);
+		*(enum berth_power *)slot = (enum berth_power)i;
+		return 0;
+	case BERTH_FIELD_UNSIGNED:
+		if (!parse_u64(text, &n, &text) || *text != '\0' || n < f->min || n > f->max)
+			return fail_type(p, f, name, value, where);
+		*(unsigned *)slot = (unsigned)n;
+		return 0;
+	case BERTH_FIELD_MEMORY:
+	case BERTH_FIELD_DISK_SIZE:
+		return set_size(p, f, name, value, where, slot);
+	case BERTH_FIELD_MAC:
+		if (!parse_mac(text, mac))
+			return fail_type(p, f, name, value, where);
+		/* The lowest bit of the first byte (its second hex digit) marks a group. */
+		if (strchr("13579bdf", mac[1]) != NULL)
+			return berth_parse_fail(p, value->loc,
+						"%s'%s' must be a unicast MAC address, got multicast '%s' "
+						"(the first byte is odd)", where, name, text);
+		set_string(slot, xstrdup(mac));
+		return 0;
+	case BERTH_FIELD_UUID:
+		if (strlen(text) != 36 || uuid_parse(text, uuid) < 0)
+			return fail_type(p, f, name, value, where);
+		uuid_unparse_lower(uuid, slot);
+		return 0;
+	default:
+		break;
+	}
+	/* A string that passed its type's check, kept as written. */
+	set_string(slot, xstrdup(text));
+	return 0;
+}
+
+static const struct berth_field *
+field_find(const struct berth_field *fields, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (berth_streq(fields[i].key, key) || berth_streq(fields[i].alias, key))
+			return &fields[i];
+	}
+	return NULL;
+}
+
+/* "unknown key 'adress' (did you mean 'address'?)" */
+static int
+fail_unknown_key(struct berth_parse *p, const struct berth_yaml_node *key, const char *where,
+		 const struct berth_field *fields, size_t n, bool in_defaults)
+{
+	const char *candidates[2 * BERTH_FIELDS_MAX];
+	const char *closest;
+	size_t n_candidates = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (in_defaults && fields[i].no_default)
+			continue;
+		candidates[n_candidates++] = fields[i].key;
+		if (fields[i].alias != NULL)
+			candidates[n_candidates++] = fields[i].alias;
+	}
+	closest = berth_suggest(key->text, candidates, n_candidates);
+	if (closest != NULL)
+		return berth_parse_fail(p, key->loc, "%sunknown key '%s' (did you mean '%s'?)",
+					where, key->text, closest);
+	return berth_parse_fail(p, key->loc, "%sunknown key '%s'", where, key->text);
+}
+
+int
+berth_fields_parse(struct berth_parse *p, const struct berth_yaml_node *map,
+		   const char *where, const struct berth_field *fields, size_t n,
+		   void *obj, bool in_defaults)
+{
+	const struct berth_yaml_node *seen[BERTH_FIELDS_MAX] = { NULL };
+
+	assert(n <= BERTH_FIELDS_MAX);
+	assert(map->kind == BERTH_YAML_MAPPING);
+	for (size_t i = 0; i < berth_yaml_n_pairs(map); i++) {
+		const struct berth_yaml_node *key = map->items[2 * i];
+		const struct berth_yaml_node *first;
+		const struct berth_field *f;
+
+		if (key->kind != BERTH_YAML_SCALAR) {
+			BERTH_AUTOFREE char *got = berth_yaml_describe(key);
+
+			return berth_parse_fail(p, key->loc, "%skeys must be strings, got %s",
+						where, got);
+		}
+		f = field_find(fields, n, key->text);
+		if (f == NULL)
+			return fail_unknown_key(p, key, where, fields, n, in_defaults);
+		if (in_defaults && f->no_default)
+			return berth_parse_fail(p, key->loc, "%s'%s' cannot have a default",
+						where, key->text);
+		first = seen[f - fields];
+		if (first != NULL && strcmp(first->text, key->text) == 0)
+			return berth_parse_fail(p, key->loc, "%sduplicate key '%s' (first at %u:%u)",
+						where, key->text, first->loc.line, first->loc.column);
+		if (first != NULL)
+			return berth_parse_fail(p, key->loc,
+						"%sduplicate key '%s': '%s' at %u:%u is the same setting",
+						where, key->text, first->text,
+						first->loc.line, first->loc.column);
+		seen[f - fields] = key;
+		if (set_value(p, f, key->text, map->items[2 * i + 1], where, obj) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* True if obj holds a value for f: a string, or a number that is not 0. */
+static bool
+has_value(const struct berth_field *f, const void *obj)
+{
+	const unsigned char *slot = (const unsigned char *)obj + f->offset;
+
+	if (holds_string(f->type))
+		return *(char *const *)(const void *)slot != NULL;
+	for (size_t i = 0; i < value_size(f->type); i++) {
+		if (slot[i] != 0)
+			return true;
+	}
+	return false;
+}
+
+int
+berth_fields_check_required(struct berth_parse *p, struct berth_location loc,
+			    const char *where, const struct berth_field *fields, size_t n,
+			    const void *obj)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (fields[i].required && !has_value(&fields[i], obj))
+			return berth_parse_fail(p, loc, "%s'%s' is required", where, fields[i].key);
+	}
+	return 0;
+}
+
+void
+berth_fields_copy(const struct berth_field *fields, size_t n, void *dst, const void *src)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct berth_field *f = &fields[i];
+		const void *from = (const char *)src + f->offset;
+		void *to = (char *)dst + f->offset;
+
+		if (f->no_default)
+			continue;
+		if (holds_string(f->type)) {
+			const char *s = *(char *const *)from;
+
+			*(char **)to = s != NULL ? xstrdup(s) : NULL;
+		} else {
+			memcpy(to, from, value_size(f->type));
+		}
+	}
+}
+
+void
+berth_fields_clear(const struct berth_field *fields, size_t n, void *obj)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (holds_string(fields[i].type))
+			set_string((char *)obj + fields[i].offset, NULL);
+	}
+}
+
+struct berth_location
+berth_fields_loc(const struct berth_yaml_node *map, const char *key,
+		 struct berth_location fallback)
+{
+	const struct berth_yaml_node *value;
+
+	if (map == NULL || map->kind != BERTH_YAML_MAPPING)
+		return fallback;
+	value = berth_yaml_get(map, key);
+	return value != NULL ? value->loc : fallback;
+}

@@ -1,0 +1,114 @@
+/*
+ * Mappings of settings read through tables of fields: each row names a key
+ * (and its Ansible alias), the type of its value and where in a struct the
+ * value goes.  One walker then gives every mapping of the inventory the
+ * same checks and the same messages: keys known (with "did you mean"),
+ * each given once, values of the right type.
+ *
+ * Inside parser/ only; the inventory tables are in parser/inventory.c.
+ */
+#ifndef BERTH_PARSER_FIELDS_H
+#define BERTH_PARSER_FIELDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/inventory.h"
+#include "parser/yaml-tree.h"
+
+/* The most rows a table may have. */
+#define BERTH_FIELDS_MAX 16
+
+/* One parse of one inventory: what every check needs to report a problem. */
+struct berth_parse {
+	const char *path;		/* names the file in messages */
+	struct berth_error **err;
+	struct berth_inventory *inv;	/* being filled */
+	struct berth_host host_defaults;	/* built-in, then defaults.host */
+	struct berth_domain domain_defaults;	/* built-in, then defaults.domain */
+};
+
+/*
+ * Records the BERTH_ERROR_INPUT error "PATH:LINE:COLUMN: MESSAGE" with the
+ * printf-formatted message, control characters in it (a newline in a quoted
+ * key) written as \xHH so it stays one line, and returns -1.
+ */
+int berth_parse_fail(struct berth_parse *p, struct berth_location loc,
+		     const char *fmt, ...) BERTH_PRINTF(3, 4);
+
+enum berth_field_type {
+	BERTH_FIELD_STRING,		/* char *: non-empty text */
+	BERTH_FIELD_LOCAL_PATH,		/* char *: a path here; "~/" becomes $HOME/ */
+	BERTH_FIELD_ABSOLUTE_PATH,	/* char *: starts with '/' */
+	BERTH_FIELD_FILE_NAME,		/* char *: no '/', not "." or ".." */
+	BERTH_FIELD_CHOICE,		/* char *: one of the row's choices */
+	BERTH_FIELD_POWER,		/* enum berth_power, by berth_power_name() */
+	BERTH_FIELD_UNSIGNED,		/* unsigned: from the row's min to max */
+	BERTH_FIELD_MEMORY,		/* uint64_t: a size > 0, in KiB */
+	BERTH_FIELD_DISK_SIZE,		/* uint64_t: a size > 0, in bytes */
+	BERTH_FIELD_MAC,		/* char *: unicast MAC, lower case */
+	BERTH_FIELD_UUID,		/* char[37]: a UUID, lower case */
+	BERTH_FIELD_CUSTOM,		/* the row's parse function reads it */
+	BERTH_FIELD_LAST,
+};
+
+struct berth_field {
+	const char *key;
+	const char *alias;		/* Ansible's name for the same setting, or NULL */
+	enum berth_field_type type;
+	size_t offset;			/* of the value in the struct filled */
+	bool no_default;		/* refused under defaults: */
+	bool required;			/* see berth_fields_check_required() */
+	unsigned min, max;		/* BERTH_FIELD_UNSIGNED: the range */
+	const char *const *choices;	/* BERTH_FIELD_CHOICE: NULL-terminated */
+	/*
+	 * BERTH_FIELD_CUSTOM: reads value (of the key as written, name) into
+	 * obj.  where starts its messages.  Returns 0, or -1 after
+	 * berth_parse_fail().
+	 */
+	int (*parse)(struct berth_parse *p, const struct berth_yaml_node *value,
+		     const char *name, const char *where, void *obj);
+};
+
+/*
+ * Reads the MAPPING map into obj through the n rows of fields.  Messages
+ * start with where ("host 'h1': ").  With in_defaults, rows marked
+ * no_default are refused.  A string already in obj (a default) is freed
+ * when its key is given.  Returns 0, or -1 after berth_parse_fail() at the
+ * first key or value that is wrong.
+ */
+int berth_fields_parse(struct berth_parse *p, const struct berth_yaml_node *map,
+		       const char *where, const struct berth_field *fields, size_t n,
+		       void *obj, bool in_defaults);
+
+/*
+ * Checks that obj has a value for every required row of fields (a string
+ * set, a number not 0), whether from its map or a default.  Returns 0, or
+ * -1 after berth_parse_fail() at loc: "WHERE'KEY' is required".
+ */
+int berth_fields_check_required(struct berth_parse *p, struct berth_location loc,
+				const char *where, const struct berth_field *fields, size_t n,
+				const void *obj);
+
+/*
+ * Copies into dst the value of each row of fields that may have a default
+ * (strings duplicated).  dst holds no strings of those rows yet.
+ */
+void berth_fields_copy(const struct berth_field *fields, size_t n, void *dst,
+		       const void *src);
+
+/* Frees the strings of obj that rows of fields point at and sets them NULL. */
+void berth_fields_clear(const struct berth_field *fields, size_t n, void *obj);
+
+/*
+ * Where the value of key starts in the MAPPING map, or fallback if map is
+ * not a mapping or does not have key.
+ */
+struct berth_location berth_fields_loc(const struct berth_yaml_node *map, const char *key,
+				       struct berth_location fallback);
+
+/* path with a leading "~" or "~/" taken from $HOME.  The caller frees it. */
+char *berth_expand_home(const char *path);
+
+#endif /* BERTH_PARSER_FIELDS_H */

@@ -1,0 +1,608 @@
+/*
+ * The inventory language: the tables of keys for each kind of entry, the
+ * sections that hold the entries, and the two ways in (a file, a string).
+ * The walker behind the tables is in fields.c; the checks across entries
+ * are in references.c.
+ */
+#include "parser/inventory.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <errno.h>
+#include <pcre2.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+#include "core/buf.h"
+#include "parser/fields.h"
+#include "parser/name-index.h"
+#include "parser/references.h"
+
+#define N_FIELDS(table) (sizeof(table) / sizeof((table)[0]))
+
+#define NAME_PATTERN "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"
+
+static const char *const domain_types[] = { "kvm", "qemu", NULL };
+static const char *const disk_formats[] = { "qcow2", "raw", NULL };
+
+/*
+ * Reads one entry of a section or one item of a list into obj, from map (NULL
+ * when the entry was left empty); node is the entry's name or the item.
+ */
+typedef int read_fn(struct berth_parse *p, const struct berth_yaml_node *node,
+		    const struct berth_yaml_node *map, const char *where, void *obj);
+
+static int read_disks(struct berth_parse *p, const struct berth_yaml_node *value,
+		      const char *name, const char *where, void *obj);
+static int read_nics(struct berth_parse *p, const struct berth_yaml_node *value,
+		     const char *name, const char *where, void *obj);
+
+#define HOST(member) .offset = offsetof(struct berth_host, member)
+#define STORAGE(member) .offset = offsetof(struct berth_storage, member)
+#define DOMAIN(member) .offset = offsetof(struct berth_domain, member)
+#define DISK(member) .offset = offsetof(struct berth_disk, member)
+#define NIC(member) .offset = offsetof(struct berth_nic, member)
+
+static const struct berth_field host_fields[] = {
+	{ "address", "ansible_host", BERTH_FIELD_STRING, HOST(address), .no_default = true },
+	{ "user", "ansible_user", BERTH_FIELD_STRING, HOST(user) },
+	{ "port", "ansible_port", BERTH_FIELD_UNSIGNED, HOST(port), .min = 1, .max = 65535 },
+	{ "key", "ansible_ssh_private_key_file", BERTH_FIELD_LOCAL_PATH, HOST(key) },
+	{ "known_hosts", NULL, BERTH_FIELD_LOCAL_PATH, HOST(known_hosts) },
+	{ "libvirt_uri", NULL, BERTH_FIELD_STRING, HOST(libvirt_uri) },
+};
+
+static const struct berth_field storage_fields[] = {
+	{ "server", NULL, BERTH_FIELD_STRING, STORAGE(server), .required = true },
+	{ "export", NULL, BERTH_FIELD_ABSOLUTE_PATH, STORAGE(export_path),
+	  .required = true },
+};
+
+static const struct berth_field domain_fields[] = {
+	{ "host", NULL, BERTH_FIELD_STRING, DOMAIN(host), .no_default = true,
+	  .required = true },
+	{ "state", NULL, BERTH_FIELD_POWER, DOMAIN(state) },
+	{ "memory", NULL, BERTH_FIELD_MEMORY, DOMAIN(memory_kib), .required = true },
+	{ "vcpus", NULL, BERTH_FIELD_UNSIGNED, DOMAIN(vcpus), .min = 1, .max = 256 },
+	{ "uuid", NULL, BERTH_FIELD_UUID, DOMAIN(uuid), .no_default = true },
+	{ "type", NULL, BERTH_FIELD_CHOICE, DOMAIN(type), .choices = domain_types },
+	{ "arch", NULL, BERTH_FIELD_STRING, DOMAIN(arch) },
+	{ "machine", NULL, BERTH_FIELD_STRING, DOMAIN(machine) },
+	{ "kernel", NULL, BERTH_FIELD_ABSOLUTE_PATH, DOMAIN(kernel) },
+	{ "initrd", NULL, BERTH_FIELD_ABSOLUTE_PATH, DOMAIN(initrd) },
+	{ "cmdline", NULL, BERTH_FIELD_STRING, DOMAIN(cmdline) },
+	{ "disks", NULL, BERTH_FIELD_CUSTOM, .no_default = true, .parse = read_disks },
+	{ "nics", NULL, BERTH_FIELD_CUSTOM, .no_default = true, .parse = read_nics },
+};
+
+static const struct berth_field disk_fields[] = {
+	{ "storage", NULL, BERTH_FIELD_STRING, DISK(storage), .required = true },
+	{ "image", NULL, BERTH_FIELD_FILE_NAME, DISK(image), .required = true },
+	{ "size", NULL, BERTH_FIELD_DISK_SIZE, DISK(size_bytes) },
+	{ "format", NULL, BERTH_FIELD_CHOICE, DISK(format), .choices = disk_formats },
+	{ "target", NULL, BERTH_FIELD_STRING, DISK(target) },
+};
+
+static const struct berth_field nic_fields[] = {
+	{ "bridge", NULL, BERTH_FIELD_STRING, NIC(bridge), .required = true },
+	{ "mac", NULL, BERTH_FIELD_MAC, NIC(mac), .required = true },
+	{ "model", NULL, BERTH_FIELD_STRING, NIC(model) },
+};
+
+static pcre2_code *name_re;
+static pthread_once_t name_re_once = PTHREAD_ONCE_INIT;
+
+static void
+name_re_compile(void)
+{
+	PCRE2_SIZE offset;
+	int code;
+
+	name_re = pcre2_compile((PCRE2_SPTR)NAME_PATTERN, PCRE2_ZERO_TERMINATED,
+				PCRE2_DOLLAR_ENDONLY, &code, &offset, NULL);
+	if (name_re == NULL)
+		berth_oom();	/* the pattern is fixed: only memory can be missing */
+}
+
+bool
+berth_inventory_name_is_valid(const char *name)
+{
+	pcre2_match_data *match;
+	int rc;
+
+	pthread_once(&name_re_once, name_re_compile);
+	match = pcre2_match_data_create_from_pattern(name_re, NULL);
+	if (match == NULL)
+		berth_oom();
+	rc = pcre2_match(name_re, (PCRE2_SPTR)name, strlen(name), 0, 0, match, NULL);
+	pcre2_match_data_free(match);
+	return rc >= 0;
+}
+
+/*
+ * Checks that node is a mapping or nothing: returns 0 with *map set to the
+ * mapping or NULL, or -1 with "WHERE SUBJECT must be a mapping, got ...".
+ */
+static int
+expect_mapping(struct berth_parse *p, const struct berth_yaml_node *node,
+	       const char *where, const char *subject,
+	       const struct berth_yaml_node **map)
+{
+	BERTH_AUTOFREE char *got = NULL;
+
+	*map = NULL;
+	if (node->kind == BERTH_YAML_MAPPING) {
+		*map = node;
+		return 0;
+	}
+	if (berth_yaml_is_null(node))
+		return 0;
+	got = berth_yaml_describe(node);
+	return berth_parse_fail(p, node->loc, "%s%s must be a mapping, got %s", where, subject, got);
+}
+
+/*
+ * Reads an entry or list item: its settings map (NULL when left empty) into
+ * obj, which holds its defaults, then checks its required keys, failing at
+ * loc if one is missing.
+ */
+static int
+read_settings(struct berth_parse *p, const struct berth_yaml_node *map,
+	      struct berth_location loc, const char *where,
+	      const struct berth_field *fields, size_t n, void *obj)
+{
+	if (map != NULL && berth_fields_parse(p, map, where, fields, n, obj, false) < 0)
+		return -1;
+	return berth_fields_check_required(p, loc, where, fields, n, obj);
+}
+
+#define READ_SETTINGS(p, map, loc, where, table, obj) \
+	read_settings((p), (map), (loc), (where), (table), N_FIELDS(table), (obj))
+
+/*
+ * Sets the array pointer at array_out (the address of a struct berth_host *
+ * or the like) to a new zeroed array of n items of size bytes, and returns it.
+ */
+static char *
+new_array(void *array_out, size_t n, size_t size)
+{
+	void *items = xcalloc(n, size);
+
+	/* Copied, not stored through a void **: the pointer's type is not void *. */
+	memcpy(array_out, &items, sizeof(items));
+	return items;
+}
+
+/*
+ * Reads a section (hosts:, storage:, domains:): a mapping from entry names
+ * to their settings, each name valid and given once, into a new array at
+ * array_out (see new_array()).  Calls read for each entry, with obj pointing
+ * at its slot, after counting it in *count so that a failed entry is freed
+ * too.
+ */
+static int
+read_section(struct berth_parse *p, const struct berth_yaml_node *section, const char *name,
+	     const char *what, void *array_out, size_t size, size_t *count, read_fn *read)
+{
+	char *array;
+	BERTH_AUTOFREE char *subject = xasprintf("'%s'", name);
+	const struct berth_yaml_node *map;
+	struct berth_name_index seen;
+	int rc = 0;
+
+	if (expect_mapping(p, section, "", subject, &map) < 0)
+		return -1;
+	if (map == NULL)
+		return 0;
+	array = new_array(array_out, berth_yaml_n_pairs(map), size);
+	berth_name_index_init(&seen, berth_yaml_n_pairs(map));
+	for (size_t i = 0; rc == 0 && i < berth_yaml_n_pairs(map); i++) {
+		const struct berth_yaml_node *key = map->items[2 * i];
+		const struct berth_yaml_node *first;
+		const struct berth_yaml_node *settings;
+		BERTH_AUTOFREE char *entry = NULL;
+		BERTH_AUTOFREE char *where = NULL;
+
+		if (key->kind != BERTH_YAML_SCALAR) {
+			BERTH_AUTOFREE char *got = berth_yaml_describe(key);
+
+			rc = berth_parse_fail(p, key->loc, "%s name must be a string, got %s",
+					      what, got);
+			break;
+		}
+		if (!berth_inventory_name_is_valid(key->text)) {
+			BERTH_AUTOFREE char *got = berth_yaml_describe(key);
+
+			rc = berth_parse_fail(p, key->loc, "%s name %s is not valid: it must start "
+					      "with a letter or digit and hold at most 63 letters, "
+					      "digits, '_', '.' or '-'", what, got);
+			break;
+		}
+		first = berth_name_index_add(&seen, key->text, key);
+		if (first != NULL) {
+			rc = berth_parse_fail(p, key->loc, "duplicate %s '%s' (first at %u:%u)",
+					      what, key->text, first->loc.line, first->loc.column);
+			break;
+		}
+		entry = xasprintf("%s '%s'", what, key->text);
+		where = xasprintf("%s: ", entry);
+		if (expect_mapping(p, map->items[2 * i + 1], "", entry, &settings) < 0)
+			rc = -1;
+		else
+			rc = read(p, key, settings, where, array + (*count)++ * size);
+	}
+	berth_name_index_release(&seen);
+	return rc;
+}
+
+/*
+ * Reads a list of mappings (disks:, nics:) into a new array at array_out
+ * (see new_array()), calling read for each item with obj pointing at its
+ * slot, after counting it in *count; messages about item N start with
+ * "WHERE WHAT N: ".  Nothing at all is an empty list.
+ */
+static int
+read_list(struct berth_parse *p, const struct berth_yaml_node *list, const char *name,
+	  const char *where, const char *what, void *array_out, size_t size, size_t *count,
+	  read_fn *read)
+{
+	char *array;
+
+	if (berth_yaml_is_null(list))
+		return 0;
+	if (list->kind != BERTH_YAML_SEQUENCE) {
+		BERTH_AUTOFREE char *got = berth_yaml_describe(list);
+
+		return berth_parse_fail(p, list->loc, "%s'%s' must be a list, got %s",
+					where, name, got);
+	}
+	array = new_array(array_out, list->n_items, size);
+	for (size_t i = 0; i < list->n_items; i++) {
+		BERTH_AUTOFREE char *subject = xasprintf("%s %zu", what, i + 1);
+		BERTH_AUTOFREE char *item_where = xasprintf("%s%s: ", where, subject);
+		const struct berth_yaml_node *map;
+
+		if (expect_mapping(p, list->items[i], where, subject, &map) < 0)
+			return -1;
+		if (read(p, list->items[i], map, item_where, array + (*count)++ * size) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The default target of the disk at index: vda ... vdz, vdaa ... as libvirt. */
+static char *
+disk_target(size_t index)
+{
+	char letters[16];
+	size_t n = 0;
+	struct berth_buf sb = BERTH_BUF_INIT;
+
+	for (unsigned long long left = index + 1ULL; left > 0 && n < sizeof(letters);
+	     left = (left - 1) / 26)
+		letters[n++] = (char)('a' + (left - 1) % 26);
+	berth_buf_add(&sb, "vd");
+	while (n > 0)
+		berth_buf_addch(&sb, letters[--n]);
+	return berth_buf_detach(&sb);
+}
+
+static int
+read_disk(struct berth_parse *p, const struct berth_yaml_node *item,
+	  const struct berth_yaml_node *map, const char *where, void *obj)
+{
+	struct berth_disk *disk = obj;
+
+	disk->loc = item->loc;
+	if (READ_SETTINGS(p, map, disk->loc, where, disk_fields, disk) < 0)
+		return -1;
+	if (disk->format == NULL)
+		disk->format = xstrdup(disk_formats[0]);
+	return 0;
+}
+
+static int
+read_disks(struct berth_parse *p, const struct berth_yaml_node *value,
+	   const char *name, const char *where, void *obj)
+{
+	struct berth_domain *d = obj;
+
+	return read_list(p, value, name, where, "disk", &d->disks,
+			 sizeof(*d->disks), &d->n_disks, read_disk);
+}
+
+static int
+read_nic(struct berth_parse *p, const struct berth_yaml_node *item,
+	 const struct berth_yaml_node *map, const char *where, void *obj)
+{
+	struct berth_nic *nic = obj;
+
+	nic->loc = item->loc;
+	if (READ_SETTINGS(p, map, nic->loc, where, nic_fields, nic) < 0)
+		return -1;
+	if (nic->model == NULL)
+		nic->model = xstrdup("virtio");
+	return 0;
+}
+
+static int
+read_nics(struct berth_parse *p, const struct berth_yaml_node *value,
+	  const char *name, const char *where, void *obj)
+{
+	struct berth_domain *d = obj;
+
+	return read_list(p, value, name, where, "nic", &d->nics,
+			 sizeof(*d->nics), &d->n_nics, read_nic);
+}
+
+static int
+read_host(struct berth_parse *p, const struct berth_yaml_node *key,
+	  const struct berth_yaml_node *map, const char *where, void *obj)
+{
+	struct berth_host *h = obj;
+
+	h->name = xstrdup(key->text);
+	h->loc = key->loc;
+	berth_fields_copy(host_fields, N_FIELDS(host_fields), h, &p->host_defaults);
+	if (READ_SETTINGS(p, map, h->loc, where, host_fields, h) < 0)
+		return -1;
+	if (h->address == NULL)
+		h->address = xstrdup(h->name);
+	return 0;
+}
+
+static int
+read_storage(struct berth_parse *p, const struct berth_yaml_node *key,
+	     const struct berth_yaml_node *map, const char *where, void *obj)
+{
+	struct berth_storage *s = obj;
+
+	s->name = xstrdup(key->text);
+	s->loc = key->loc;
+	return READ_SETTINGS(p, map, s->loc, where, storage_fields, s);
+}
+
+static int
+read_domain(struct berth_parse *p, const struct berth_yaml_node *key,
+	    const struct berth_yaml_node *map, const char *where, void *obj)
+{
+	struct berth_domain *d = obj;
+	uuid_t namespace, uuid;
+
+	d->name = xstrdup(key->text);
+	d->loc = key->loc;
+	berth_fields_copy(domain_fields, N_FIELDS(domain_fields), d, &p->domain_defaults);
+	if (READ_SETTINGS(p, map, d->loc, where, domain_fields, d) < 0)
+		return -1;
+	for (size_t i = 0; i < d->n_disks; i++) {
+		if (d->disks[i].target == NULL)
+			d->disks[i].target = disk_target(i);
+	}
+	d->uuid_given = d->uuid[0] != '\0';
+	if (!d->uuid_given) {
+		uuid_parse(BERTH_INVENTORY_UUID_NAMESPACE, namespace);
+		uuid_generate_sha1(uuid, namespace, d->name, strlen(d->name));
+		uuid_unparse_lower(uuid, d->uuid);
+	}
+	return 0;
+}
+
+static int
+read_hosts(struct berth_parse *p, const struct berth_yaml_node *value,
+	   const char *name, const char *where, void *obj)
+{
+	struct berth_inventory *inv = p->inv;
+
+	(void)where;
+	(void)obj;
+	if (read_section(p, value, name, "host", &inv->hosts, sizeof(*inv->hosts),
+			 &inv->n_hosts, read_host) < 0)
+		return -1;
+	if (inv->n_hosts == 0)
+		return berth_parse_fail(p, value->loc, "'%s' is empty: an inventory needs "
+					"at least one host", name);
+	return 0;
+}
+
+static int
+read_storages(struct berth_parse *p, const struct berth_yaml_node *value,
+	      const char *name, const char *where, void *obj)
+{
+	struct berth_inventory *inv = p->inv;
+
+	(void)where;
+	(void)obj;
+	return read_section(p, value, name, "storage", &inv->storage,
+			    sizeof(*inv->storage), &inv->n_storage, read_storage);
+}
+
+static int
+read_domains(struct berth_parse *p, const struct berth_yaml_node *value,
+	     const char *name, const char *where, void *obj)
+{
+	struct berth_inventory *inv = p->inv;
+
+	(void)where;
+	(void)obj;
+	return read_section(p, value, name, "domain", &inv->domains,
+			    sizeof(*inv->domains), &inv->n_domains, read_domain);
+}
+
+/*
+ * Reads defaults: host: or defaults: domain: (value, under the key name)
+ * through fields into target, the defaults the entries start from.
+ */
+static int
+read_defaults_of(struct berth_parse *p, const struct berth_yaml_node *value,
+		 const char *name, const char *where, const struct berth_field *fields,
+		 size_t n, void *target)
+{
+	BERTH_AUTOFREE char *subject = xasprintf("'%s'", name);
+	BERTH_AUTOFREE char *inner = xasprintf("%s%s: ", where, name);
+	const struct berth_yaml_node *map;
+
+	if (expect_mapping(p, value, where, subject, &map) < 0)
+		return -1;
+	if (map == NULL)
+		return 0;
+	return berth_fields_parse(p, map, inner, fields, n, target, true);
+}
+
+static int
+read_host_defaults(struct berth_parse *p, const struct berth_yaml_node *value,
+		   const char *name, const char *where, void *obj)
+{
+	(void)obj;
+	return read_defaults_of(p, value, name, where, host_fields, N_FIELDS(host_fields),
+				&p->host_defaults);
+}
+
+static int
+read_domain_defaults(struct berth_parse *p, const struct berth_yaml_node *value,
+		     const char *name, const char *where, void *obj)
+{
+	(void)obj;
+	return read_defaults_of(p, value, name, where, domain_fields, N_FIELDS(domain_fields),
+				&p->domain_defaults);
+}
+
+static const struct berth_field defaults_fields[] = {
+	{ "host", NULL, BERTH_FIELD_CUSTOM, .parse = read_host_defaults },
+	{ "domain", NULL, BERTH_FIELD_CUSTOM, .parse = read_domain_defaults },
+};
+
+/* Reads defaults:, the value of the top-level key of that name. */
+static int
+read_defaults(struct berth_parse *p, const struct berth_yaml_node *value)
+{
+	const struct berth_yaml_node *map;
+
+	if (expect_mapping(p, value, "", "'defaults'", &map) < 0)
+		return -1;
+	if (map == NULL)
+		return 0;
+	return berth_fields_parse(p, map, "defaults: ", defaults_fields,
+				  N_FIELDS(defaults_fields), NULL, false);
+}
+
+/* defaults: is read before the rest (see parse_document()): nothing to do here. */
+static int
+read_nothing(struct berth_parse *p, const struct berth_yaml_node *value,
+	     const char *name, const char *where, void *obj)
+{
+	(void)p;
+	(void)value;
+	(void)name;
+	(void)where;
+	(void)obj;
+	return 0;
+}
+
+static const struct berth_field top_fields[] = {
+	{ "defaults", NULL, BERTH_FIELD_CUSTOM, .parse = read_nothing },
+	{ "hosts", NULL, BERTH_FIELD_CUSTOM, .parse = read_hosts },
+	{ "storage", NULL, BERTH_FIELD_CUSTOM, .parse = read_storages },
+	{ "domains", NULL, BERTH_FIELD_CUSTOM, .parse = read_domains },
+};
+
+/* The defaults every entry starts from before defaults: changes them. */
+static void
+defaults_init(struct berth_parse *p)
+{
+	p->host_defaults.user = xstrdup("root");
+	p->host_defaults.port = 22;
+	p->host_defaults.known_hosts = berth_expand_home("~/.ssh/known_hosts");
+	p->domain_defaults.state = BERTH_POWER_RUNNING;
+	p->domain_defaults.vcpus = 1;
+	p->domain_defaults.type = xstrdup("kvm");
+	p->domain_defaults.arch = xstrdup("x86_64");
+	p->domain_defaults.machine = xstrdup("pc");
+}
+
+static void
+defaults_release(struct berth_parse *p)
+{
+	berth_fields_clear(host_fields, N_FIELDS(host_fields), &p->host_defaults);
+	berth_fields_clear(domain_fields, N_FIELDS(domain_fields), &p->domain_defaults);
+}
+
+/* Reads the document root into p->inv and checks it. */
+static int
+parse_document(struct berth_parse *p, const struct berth_yaml_node *root)
+{
+	const struct berth_yaml_node *defaults = berth_yaml_get(root, "defaults");
+
+	if (defaults != NULL && read_defaults(p, defaults) < 0)
+		return -1;
+	if (berth_fields_parse(p, root, "", top_fields, N_FIELDS(top_fields), NULL, false) < 0)
+		return -1;
+	if (berth_yaml_get(root, "hosts") == NULL)
+		return berth_parse_fail(p, root->loc, "'hosts' is missing: an inventory needs "
+					"at least one host");
+	return berth_check_references(p, root);
+}
+
+struct berth_inventory *
+berth_inventory_parse(const char *text, size_t len, const char *path_for_messages,
+		      struct berth_error **err)
+{
+	const char *path = path_for_messages != NULL ? path_for_messages : "<inventory>";
+	BERTH_AUTOPTR(berth_yaml_node) root = NULL;
+	BERTH_AUTOPTR(berth_inventory) inv = NULL;
+	BERTH_AUTOPTR(berth_error) local_err = NULL;
+	struct berth_parse p = { .path = path, .err = err != NULL ? err : &local_err };
+	int rc;
+
+	if (berth_yaml_parse(text, len, path, &root, p.err) < 0)
+		return NULL;
+	if (root == NULL || berth_yaml_is_null(root)) {
+		berth_error_set(p.err, BERTH_ERROR_INPUT,
+				"%s: the inventory is empty: it needs at least 'hosts:'", path);
+		return NULL;
+	}
+	if (root->kind != BERTH_YAML_MAPPING) {
+		BERTH_AUTOFREE char *got = berth_yaml_describe(root);
+
+		berth_parse_fail(&p, root->loc, "the inventory must be a mapping with at "
+				 "least 'hosts:', got %s", got);
+		return NULL;
+	}
+	inv = xcalloc(1, sizeof(*inv));
+	inv->path = xstrdup(path);
+	p.inv = inv;
+	defaults_init(&p);
+	rc = parse_document(&p, root);
+	defaults_release(&p);
+	if (rc < 0)
+		return NULL;
+	return berth_steal_pointer(&inv);
+}
+
+struct berth_inventory *
+berth_inventory_load(const char *path, struct berth_error **err)
+{
+	BERTH_AUTOBUF struct berth_buf text = BERTH_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	FILE *fp;
+
+	fp = fopen(path, "r");
+	if (fp == NULL) {
+		berth_error_set_errno(err, BERTH_ERROR_INPUT, errno,
+				      "cannot read inventory '%s'", path);
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		berth_buf_addn(&text, chunk, n);
+	if (ferror(fp)) {
+		/* A directory, or an I/O error. */
+		berth_error_set_errno(err, BERTH_ERROR_INPUT, errno,
+				      "cannot read inventory '%s'", path);
+		fclose(fp);
+		return NULL;
+	}
+	fclose(fp);
+	return berth_inventory_parse(text.buf, text.len, path, err);
+}

@@ -1,0 +1,64 @@
+/*
+ * The inventory language: a YAML file read into the desired state, struct
+ * berth_inventory (core/inventory.h), and validated.  docs/inventory.md
+ * describes the language: every key, its type, default and Ansible alias.
+ *
+ * Validation stops at the FIRST problem found and reports only that one, as
+ * a BERTH_ERROR_INPUT error "PATH:LINE:COLUMN: MESSAGE" naming the YAML node
+ * at fault (1-based, as editors count):
+ *
+ *	inventory.yaml:7:12: domain 'web1': 'memory' must be a size like 128M, got 'lots'
+ *
+ * The order the checks run in decides which problem is first: YAML syntax;
+ * then defaults:; then the top-level keys in file order, each entry with its
+ * keys, values, names and required keys in file order; last, across
+ * entries, references (hosts, storage) and uniqueness (MACs, UUIDs, disk
+ * targets), storage first, then domains, in file order.
+ *
+ * Nothing here touches the network.  Reading the environment: "~" in local
+ * paths (key, known_hosts and the default ~/.ssh/known_hosts) becomes $HOME
+ * when the inventory is parsed.
+ */
+#ifndef BERTH_PARSER_INVENTORY_H
+#define BERTH_PARSER_INVENTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/inventory.h"
+
+/*
+ * The namespace under which a domain's UUID is derived from its name when
+ * the inventory gives none: uuid_generate_sha1(NAMESPACE, name), a version 5
+ * UUID, the same on every run and every machine.
+ */
+#define BERTH_INVENTORY_UUID_NAMESPACE "9ebf153f-9e60-4dc0-b6e7-df43f39270bd"
+
+/*
+ * Reads and validates the inventory file at path.  Returns a new inventory
+ * the caller frees with berth_inventory_free(), whose path is path.  Returns
+ * NULL with a BERTH_ERROR_INPUT error if the file cannot be read ("cannot
+ * read inventory 'PATH': REASON") or is not a valid inventory (the first
+ * problem, as above).
+ */
+struct berth_inventory *berth_inventory_load(const char *path, struct berth_error **err);
+
+/*
+ * Parses and validates the inventory text[0..len) (it need not end in a
+ * NUL).  path_for_messages names it in error messages and becomes the
+ * inventory's path; NULL stands for "<inventory>".  Returns a new inventory
+ * the caller frees with berth_inventory_free(), or NULL with a
+ * BERTH_ERROR_INPUT error about the first problem found.
+ */
+struct berth_inventory *berth_inventory_parse(const char *text, size_t len,
+					      const char *path_for_messages,
+					      struct berth_error **err);
+
+/*
+ * True if name may name a host, a storage share or a domain:
+ * ^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$.  Thread-safe; cannot fail.
+ */
+bool berth_inventory_name_is_valid(const char *name);
+
+#endif /* BERTH_PARSER_INVENTORY_H */

@@ -1,0 +1,173 @@
+/* References and uniqueness across entries: see references.h. */
+#include "parser/references.h"
+
+#include "core/util.h"
+#include "parser/name-index.h"
+
+struct checker {
+	struct berth_parse *p;
+	const struct berth_yaml_node *root;
+	struct berth_name_index hosts;		/* name -> struct berth_host */
+	struct berth_name_index storage;	/* name -> struct berth_storage */
+	struct berth_name_index macs;		/* MAC -> struct berth_domain */
+	struct berth_name_index uuids;		/* UUID -> struct berth_domain */
+	const char **host_names;		/* for "did you mean" */
+	const char **storage_names;
+};
+
+/* The settings of entry i of section (the mapping it was read from). */
+static const struct berth_yaml_node *
+entry_map(const struct checker *c, const char *section, size_t i)
+{
+	return berth_yaml_get(c->root, section)->items[2 * i + 1];
+}
+
+/* Item i of the list under key in the entry's settings map. */
+static const struct berth_yaml_node *
+list_item(const struct berth_yaml_node *map, const char *key, size_t i)
+{
+	return berth_yaml_get(map, key)->items[i];
+}
+
+/* "host 'kvm3' is not defined (did you mean 'kvm2'?)" */
+static int
+fail_undefined(struct checker *c, struct berth_location loc, const char *where,
+	       const char *what, const char *name, const char *const *names, size_t n)
+{
+	const char *closest = berth_suggest(name, names, n);
+
+	if (closest != NULL)
+		return berth_parse_fail(c->p, loc, "%s%s '%s' is not defined (did you mean '%s'?)",
+					where, what, name, closest);
+	return berth_parse_fail(c->p, loc, "%s%s '%s' is not defined", where, what, name);
+}
+
+static int
+check_storage(struct checker *c, size_t i)
+{
+	const struct berth_storage *s = &c->p->inv->storage[i];
+	BERTH_AUTOFREE char *where = NULL;
+
+	if (berth_name_index_find(&c->hosts, s->server) != NULL)
+		return 0;
+	where = xasprintf("storage '%s': ", s->name);
+	return fail_undefined(c, berth_fields_loc(entry_map(c, "storage", i), "server", s->loc),
+			      where, "server host", s->server, c->host_names,
+			      c->p->inv->n_hosts);
+}
+
+static int
+check_uuid(struct checker *c, const struct berth_domain *d,
+	   const struct berth_yaml_node *map, const char *where)
+{
+	const struct berth_domain *first = berth_name_index_add(&c->uuids, d->uuid, d);
+
+	if (first == NULL)
+		return 0;
+	if (d->uuid_given)
+		return berth_parse_fail(c->p, berth_fields_loc(map, "uuid", d->loc),
+					"%suuid '%s' is already used by domain '%s'%s", where,
+					d->uuid, first->name,
+					first->uuid_given ? "" : " (derived from its name)");
+	return berth_parse_fail(c->p, d->loc,
+				"%suuid '%s' derived from its name is already used by domain '%s'",
+				where, d->uuid, first->name);
+}
+
+static int
+check_disks(struct checker *c, const struct berth_domain *d,
+	    const struct berth_yaml_node *map, const char *where)
+{
+	for (size_t i = 0; i < d->n_disks; i++) {
+		const struct berth_disk *disk = &d->disks[i];
+		const struct berth_yaml_node *item = list_item(map, "disks", i);
+		BERTH_AUTOFREE char *disk_where = xasprintf("%sdisk %zu: ", where, i + 1);
+
+		if (berth_name_index_find(&c->storage, disk->storage) == NULL)
+			return fail_undefined(c, berth_fields_loc(item, "storage", disk->loc),
+					      disk_where, "storage", disk->storage,
+					      c->storage_names, c->p->inv->n_storage);
+		for (size_t j = 0; j < i; j++) {
+			if (berth_streq(d->disks[j].target, disk->target))
+				return berth_parse_fail(c->p, berth_fields_loc(item, "target", disk->loc),
+							"%starget '%s' is already used by disk %zu",
+							disk_where, disk->target, j + 1);
+		}
+	}
+	return 0;
+}
+
+static int
+check_nics(struct checker *c, const struct berth_domain *d,
+	   const struct berth_yaml_node *map, const char *where)
+{
+	for (size_t i = 0; i < d->n_nics; i++) {
+		const struct berth_nic *nic = &d->nics[i];
+		const struct berth_domain *first = berth_name_index_add(&c->macs, nic->mac, d);
+		size_t j = 0;
+
+		if (first == NULL)
+			continue;
+		/* The first NIC of that domain with the MAC: in d, one before nic. */
+		while (!berth_streq(first->nics[j].mac, nic->mac))
+			j++;
+		return berth_parse_fail(c->p, berth_fields_loc(list_item(map, "nics", i), "mac",
+								nic->loc),
+					"%snic %zu: mac '%s' is already used by domain '%s' nic %zu",
+					where, i + 1, nic->mac, first->name, j + 1);
+	}
+	return 0;
+}
+
+static int
+check_domain(struct checker *c, size_t i)
+{
+	const struct berth_domain *d = &c->p->inv->domains[i];
+	const struct berth_yaml_node *map = entry_map(c, "domains", i);
+	BERTH_AUTOFREE char *where = xasprintf("domain '%s': ", d->name);
+
+	if (berth_name_index_find(&c->hosts, d->host) == NULL)
+		return fail_undefined(c, berth_fields_loc(map, "host", d->loc), where, "host",
+				      d->host, c->host_names, c->p->inv->n_hosts);
+	if (check_uuid(c, d, map, where) < 0)
+		return -1;
+	if (check_disks(c, d, map, where) < 0)
+		return -1;
+	return check_nics(c, d, map, where);
+}
+
+int
+berth_check_references(struct berth_parse *p, const struct berth_yaml_node *root)
+{
+	const struct berth_inventory *inv = p->inv;
+	struct checker c = { .p = p, .root = root };
+	int rc = 0;
+
+	c.host_names = xcalloc(inv->n_hosts, sizeof(*c.host_names));
+	c.storage_names = xcalloc(inv->n_storage, sizeof(*c.storage_names));
+	berth_name_index_init(&c.hosts, inv->n_hosts);
+	berth_name_index_init(&c.storage, inv->n_storage);
+	berth_name_index_init(&c.macs, inv->n_domains);
+	berth_name_index_init(&c.uuids, inv->n_domains);
+	for (size_t i = 0; i < inv->n_hosts; i++) {
+		c.host_names[i] = inv->hosts[i].name;
+		berth_name_index_add(&c.hosts, inv->hosts[i].name, &inv->hosts[i]);
+	}
+	for (size_t i = 0; i < inv->n_storage; i++) {
+		c.storage_names[i] = inv->storage[i].name;
+		berth_name_index_add(&c.storage, inv->storage[i].name, &inv->storage[i]);
+	}
+
+	for (size_t i = 0; rc == 0 && i < inv->n_storage; i++)
+		rc = check_storage(&c, i);
+	for (size_t i = 0; rc == 0 && i < inv->n_domains; i++)
+		rc = check_domain(&c, i);
+
+	berth_name_index_release(&c.hosts);
+	berth_name_index_release(&c.storage);
+	berth_name_index_release(&c.macs);
+	berth_name_index_release(&c.uuids);
+	free(c.host_names);
+	free(c.storage_names);
+	return rc;
+}

@@ -1,0 +1,93 @@
+/*
+ * A small tree of YAML nodes, built from libyaml's events, that keeps where
+ * each node starts in the file.  The inventory parser walks it; nothing else
+ * about YAML leaks out of parser/.
+ *
+ * What the tree leaves out on purpose: aliases are refused (an inventory has
+ * defaults: for sharing settings, and refusing them rules out alias bombs),
+ * anchors and tags are dropped, and nesting deeper than
+ * BERTH_YAML_MAX_DEPTH levels is refused, so code walking the tree may
+ * recurse.  A stream holds at most one document.
+ */
+#ifndef BERTH_PARSER_YAML_TREE_H
+#define BERTH_PARSER_YAML_TREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/inventory.h"
+#include "core/mem.h"
+
+#define BERTH_YAML_MAX_DEPTH 64
+
+enum berth_yaml_kind {
+	BERTH_YAML_SCALAR,
+	BERTH_YAML_SEQUENCE,
+	BERTH_YAML_MAPPING,
+	BERTH_YAML_LAST,
+};
+
+struct berth_yaml_node {
+	enum berth_yaml_kind kind;
+	struct berth_location loc;	/* where the node starts, 1-based */
+	/* SCALAR: its text, NUL-terminated (a scalar holding a NUL is refused). */
+	char *text;
+	/*
+	 * SCALAR: written without quotes and without a tag, so YAML reads
+	 * "~", "null" and "" as null and "yes" or "true" as booleans.
+	 */
+	bool plain;
+	/*
+	 * SEQUENCE: the items in order.  MAPPING: keys and values alternating,
+	 * key i at items[2 * i] and its value at items[2 * i + 1], in file
+	 * order; a key may appear twice (the tree does not judge).
+	 */
+	struct berth_yaml_node **items;
+	size_t n_items;
+};
+
+/*
+ * Parses the YAML text[0..len) into a tree.  path names the text in error
+ * messages.  Returns 0 with *root set to the tree of the stream's document
+ * (the caller frees it with berth_yaml_node_free()), or to NULL if the
+ * stream holds no document (empty, or only comments).  Returns -1 with a
+ * BERTH_ERROR_INPUT error "PATH:LINE:COLUMN: PROBLEM" for a syntax error,
+ * an alias, a second document, too deep a nesting or a NUL character.
+ */
+int berth_yaml_parse(const char *text, size_t len, const char *path,
+		     struct berth_yaml_node **root, struct berth_error **err);
+
+/* Frees node and everything below it.  Accepts NULL. */
+void berth_yaml_node_free(struct berth_yaml_node *node);
+
+BERTH_DEFINE_AUTOPTR(berth_yaml_node, berth_yaml_node_free)
+
+/* The number of key/value pairs of a MAPPING node. */
+static inline size_t
+berth_yaml_n_pairs(const struct berth_yaml_node *map)
+{
+	return map->n_items / 2;
+}
+
+/* True if node is a plain scalar that YAML reads as null: "", "~", "null". */
+bool berth_yaml_is_null(const struct berth_yaml_node *node);
+
+/* True if node is a plain scalar that YAML 1.1 reads as a boolean: "yes". */
+bool berth_yaml_is_bool(const struct berth_yaml_node *node);
+
+/*
+ * The value of the first pair of the MAPPING map whose key is the scalar
+ * key, or NULL.  Borrowed from map.
+ */
+const struct berth_yaml_node *berth_yaml_get(const struct berth_yaml_node *map,
+					     const char *key);
+
+/*
+ * What node is, for "got ..." in messages: "'TEXT'" for a scalar (its first
+ * line, cut with "..." past 60 bytes), "an empty value" (plain), "an empty
+ * string" (quoted), "a list" or "a mapping".  The caller frees the string.
+ */
+char *berth_yaml_describe(const struct berth_yaml_node *node);
+
+#endif /* BERTH_PARSER_YAML_TREE_H */

@@ -1,0 +1,193 @@
+/*
+ * Reading back a plan that berth_plan_print() wrote as JSON (render.h), so
+ * a plan reviewed in a merge request is the plan that is applied.  Every
+ * field is checked; an error names the file and the JSON path of the value.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "core/util.h"
+#include "planner/render.h"
+
+struct loader {
+	const char *path;
+	struct berth_error **err;
+};
+
+static int fail(const struct loader *ld, size_t i, const char *key, const char *fmt, ...)
+	BERTH_PRINTF(4, 5);
+
+/* Records "PATH: steps[I].KEY: MESSAGE" and returns -1. */
+static int
+fail(const struct loader *ld, size_t i, const char *key, const char *fmt, ...)
+{
+	BERTH_AUTOFREE char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	berth_error_set(ld->err, BERTH_ERROR_INPUT, "%s: steps[%zu].%s: %s",
+			ld->path, i, key, msg);
+	return -1;
+}
+
+/* The string at key as a new copy in *out; NULL for null or absent unless required. */
+static int
+read_string(const struct loader *ld, json_t *step, size_t i, const char *key,
+	    bool required, char **out)
+{
+	json_t *v = json_object_get(step, key);
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v)) {
+		if (required)
+			return fail(ld, i, key, "missing (a string is needed)");
+		return 0;
+	}
+	if (!json_is_string(v))
+		return fail(ld, i, key, "not a string");
+	*out = xstrdup(json_string_value(v));
+	return 0;
+}
+
+/* The non-negative integer at key, required. */
+static int
+read_uint(const struct loader *ld, json_t *step, size_t i, const char *key, uint64_t *out)
+{
+	json_t *v = json_object_get(step, key);
+
+	if (v == NULL)
+		return fail(ld, i, key, "missing (an integer is needed)");
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return fail(ld, i, key, "not a non-negative integer");
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+static int
+read_kind(const struct loader *ld, json_t *step, size_t i, enum berth_step_kind *kind)
+{
+	BERTH_AUTOFREE char *name = NULL;
+
+	if (read_string(ld, step, i, "kind", true, &name) < 0)
+		return -1;
+	for (int k = 0; k < BERTH_STEP_LAST; k++) {
+		if (strcmp(name, berth_step_kind_name(k)) == 0) {
+			*kind = k;
+			return 0;
+		}
+	}
+	return fail(ld, i, "kind", "'%s' is not a step kind (image-create, define, start, stop, migrate-live, verify)",
+		    name);
+}
+
+/* The ids in "after": each names an earlier step, so the order stays valid. */
+static int
+read_after(const struct loader *ld, json_t *step, size_t i, struct berth_step *s)
+{
+	json_t *after = json_object_get(step, "after");
+	json_t *v;
+	size_t j;
+
+	if (after == NULL)
+		return 0;
+	if (!json_is_array(after))
+		return fail(ld, i, "after", "not an array");
+	json_array_foreach(after, j, v) {
+		json_int_t dep = json_is_integer(v) ? json_integer_value(v) : 0;
+
+		if (dep < 1 || (unsigned long long)dep >= s->id) {
+			return fail(ld, i, "after",
+				    "element %zu does not name an earlier step (1 to %u)",
+				    j, s->id - 1);
+		}
+		berth_step_add_dep(s, (unsigned)dep);
+	}
+	return 0;
+}
+
+/* The fields each kind needs beyond host and reason. */
+static int
+read_kind_fields(const struct loader *ld, json_t *step, size_t i, struct berth_step *s)
+{
+	switch (s->kind) {
+	case BERTH_STEP_IMAGE_CREATE:
+		if (read_string(ld, step, i, "path", true, &s->path) < 0 ||
+		    read_string(ld, step, i, "format", true, &s->format) < 0 ||
+		    read_uint(ld, step, i, "size_bytes", &s->size_bytes) < 0)
+			return -1;
+		return 0;
+	case BERTH_STEP_DEFINE:
+		return read_string(ld, step, i, "xml", true, &s->xml);
+	case BERTH_STEP_MIGRATE_LIVE:
+		if (s->dest == NULL)
+			return fail(ld, i, "dest", "missing (a migration needs a destination)");
+		return 0;
+	case BERTH_STEP_START:
+	case BERTH_STEP_STOP:
+	case BERTH_STEP_VERIFY:
+	case BERTH_STEP_LAST:
+		break;
+	}
+	return 0;
+}
+
+static int
+read_step(const struct loader *ld, struct berth_plan *plan, json_t *step, size_t i)
+{
+	BERTH_AUTOFREE char *host = NULL;
+	BERTH_AUTOFREE char *domain = NULL;
+	BERTH_AUTOFREE char *reason = NULL;
+	enum berth_step_kind kind = BERTH_STEP_LAST;
+	struct berth_step *s;
+	json_t *id = json_object_get(step, "id");
+
+	if (!json_is_object(step))
+		return fail(ld, i, "id", "the step is not an object");
+	if (!json_is_integer(id) || json_integer_value(id) != (json_int_t)i + 1)
+		return fail(ld, i, "id", "not %zu (steps are numbered from 1, in order)", i + 1);
+	if (read_kind(ld, step, i, &kind) < 0 ||
+	    read_string(ld, step, i, "host", true, &host) < 0 ||
+	    read_string(ld, step, i, "domain", kind != BERTH_STEP_IMAGE_CREATE, &domain) < 0 ||
+	    read_string(ld, step, i, "reason", true, &reason) < 0)
+		return -1;
+	s = berth_plan_add_step(plan, kind, host, domain, "%s", reason);
+	if (read_string(ld, step, i, "dest", false, &s->dest) < 0 ||
+	    read_after(ld, step, i, s) < 0)
+		return -1;
+	return read_kind_fields(ld, step, i, s);
+}
+
+struct berth_plan *
+berth_plan_load_json(const char *path, struct berth_error **err)
+{
+	BERTH_AUTOPTR(json_t) root = berth_json_load_file(path, err);
+	BERTH_AUTOPTR(berth_plan) plan = NULL;
+	struct loader ld = { .path = path, .err = err };
+	json_t *version, *steps, *step;
+	size_t i;
+
+	if (root == NULL)
+		return NULL;
+	version = json_is_object(root) ? json_object_get(root, "format_version") : NULL;
+	if (!json_is_integer(version) ||
+	    json_integer_value(version) != BERTH_PLAN_FORMAT_VERSION) {
+		berth_error_set(err, BERTH_ERROR_INPUT,
+				"%s: format_version: not %d: this is not a plan written by this berth",
+				path, BERTH_PLAN_FORMAT_VERSION);
+		return NULL;
+	}
+	steps = json_object_get(root, "steps");
+	if (!json_is_array(steps)) {
+		berth_error_set(err, BERTH_ERROR_INPUT, "%s: steps: missing or not an array", path);
+		return NULL;
+	}
+	plan = berth_plan_new();
+	json_array_foreach(steps, i, step) {
+		if (read_step(&ld, plan, step, i) < 0)
+			return NULL;
+	}
+	return berth_steal_pointer(&plan);
+}

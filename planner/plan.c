@@ -1,0 +1,167 @@
+/*
+ * From placements to steps: for each inventory domain, in inventory order,
+ * the steps that bring it where and as the inventory says, each waiting
+ * for the one before, and a verify step last.  planner.c decided what each
+ * domain needs and preflight.c checked it can be done; this file only
+ * writes it down in a valid order.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "planner/domain-xml.h"
+#include "planner/plan.h"
+#include "planner/planner.h"
+
+/* The steps of one domain, and where image steps are already in the plan. */
+struct emitter {
+	struct berth_plan *plan;
+	struct berth_name_index images;	/* image path -> step id (as a pointer) */
+	unsigned last;			/* the domain's last step so far, 0: none */
+};
+
+static struct berth_step *add_step(struct emitter *em, enum berth_step_kind kind,
+				   const char *host, const char *domain,
+				   const char *fmt, ...) BERTH_PRINTF(5, 6);
+
+/* Appends a step that waits for the domain's previous step, and makes it the last. */
+static struct berth_step *
+add_step(struct emitter *em, enum berth_step_kind kind, const char *host,
+	 const char *domain, const char *fmt, ...)
+{
+	BERTH_AUTOFREE char *reason = NULL;
+	struct berth_step *s;
+	va_list ap;
+
+	va_start(ap, fmt);
+	reason = xvasprintf(fmt, ap);
+	va_end(ap);
+	s = berth_plan_add_step(em->plan, kind, host, domain, "%s", reason);
+	if (em->last != 0)
+		berth_step_add_dep(s, em->last);
+	em->last = s->id;
+	return s;
+}
+
+/* The image steps of a new domain; returns their ids for the define to wait for. */
+static void
+emit_images(struct emitter *em, const struct berth_planner *pl,
+	    const struct berth_placement *p, unsigned *ids)
+{
+	for (size_t i = 0; i < p->n_missing; i++) {
+		const struct berth_disk *disk = p->missing[i].disk;
+		char *path = berth_disk_path(pl->inv, disk);
+		struct berth_step *s;
+		const void *known = berth_name_index_find(&em->images, path);
+
+		if (known != NULL) {	/* another domain's step creates it */
+			ids[i] = (unsigned)(uintptr_t)known;
+			free(path);
+			continue;
+		}
+		em->last = 0;
+		s = add_step(em, BERTH_STEP_IMAGE_CREATE, p->missing[i].server->name, NULL,
+			     "%s needs disk image %s on storage %s; it is not there",
+			     p->want->name, disk->image, disk->storage);
+		s->path = path;
+		s->format = xstrdup(disk->format);
+		s->size_bytes = disk->size_bytes;
+		ids[i] = s->id;
+		berth_name_index_add(&em->images, s->path, (void *)(uintptr_t)s->id);
+	}
+	em->last = 0;
+}
+
+static void
+emit_create(struct emitter *em, const struct berth_planner *pl, const struct berth_placement *p)
+{
+	const struct berth_domain *d = p->want;
+	unsigned *images = xcalloc(p->n_missing, sizeof(*images));
+	struct berth_step *s;
+
+	emit_images(em, pl, p, images);
+	s = add_step(em, BERTH_STEP_DEFINE, d->host, d->name,
+		     "%s is not defined on any host", d->name);
+	s->xml = berth_domain_xml_servers(pl->inv, pl->servers, d);
+	for (size_t i = 0; i < p->n_missing; i++)
+		berth_step_add_dep(s, images[i]);
+	free(images);
+	if (p->start)
+		add_step(em, BERTH_STEP_START, d->host, d->name, "inventory says running");
+}
+
+/* The redefine of a domain already on its host, or just migrated there. */
+static void
+emit_redefine(struct emitter *em, const struct berth_planner *pl,
+	      const struct berth_placement *p, bool running)
+{
+	struct berth_step *s;
+
+	s = add_step(em, BERTH_STEP_DEFINE, p->want->host, p->want->name,
+		     "the definition of %s differs from the inventory: %s%s",
+		     p->want->name, p->why.buf,
+		     running ? "; it takes effect at the next boot" : "");
+	s->xml = berth_domain_xml_servers(pl->inv, pl->servers, p->want);
+}
+
+static void
+emit_placement(struct emitter *em, const struct berth_planner *pl,
+	       const struct berth_placement *p)
+{
+	const struct berth_domain *d = p->want;
+	struct berth_step *s;
+
+	if (!berth_placement_acts(p))
+		return;		/* converged: no steps at all */
+	em->last = 0;
+	switch (p->move) {
+	case BERTH_MOVE_CREATE:
+		emit_create(em, pl, p);
+		break;
+	case BERTH_MOVE_LIVE:
+		s = add_step(em, BERTH_STEP_MIGRATE_LIVE, p->src->name, d->name,
+			     "inventory places %s on %s; it runs on %s",
+			     d->name, d->host, p->src->name);
+		s->dest = xstrdup(d->host);
+		if (p->redefine)
+			emit_redefine(em, pl, p, true);
+		break;
+	case BERTH_MOVE_NONE:
+		if (p->redefine)
+			emit_redefine(em, pl, p, p->have->state == BERTH_DOM_RUNNING);
+		if (p->start)
+			add_step(em, BERTH_STEP_START, d->host, d->name,
+				 "inventory says running; it is shut off");
+		break;
+	case BERTH_MOVE_COLD:	/* refused by preflight */
+	case BERTH_MOVE_LAST:
+		return;
+	}
+	if (p->stop)
+		add_step(em, BERTH_STEP_STOP, d->host, d->name,
+			 "inventory says shutoff; it is running");
+	if (d->state == BERTH_POWER_RUNNING)
+		add_step(em, BERTH_STEP_VERIFY, d->host, d->name,
+			 "check that %s runs on %s as the inventory says, and on no other host",
+			 d->name, d->host);
+	else
+		add_step(em, BERTH_STEP_VERIFY, d->host, d->name,
+			 "check that %s is defined and shut off on %s as the inventory says, and on no other host",
+			 d->name, d->host);
+}
+
+struct berth_plan *
+berth_plan_make(const struct berth_inventory *inv, const struct berth_facts *facts,
+		struct berth_error **err)
+{
+	BERTH_AUTOPTR(berth_planner) pl = berth_planner_new(inv, facts);
+	struct emitter em = { .plan = NULL };
+
+	if (berth_preflight_run(pl, err) < 0)
+		return NULL;
+	em.plan = berth_plan_new();
+	berth_name_index_init(&em.images, 0);
+	for (size_t i = 0; i < pl->n_placements; i++)
+		emit_placement(&em, pl, &pl->placements[i]);
+	berth_name_index_release(&em.images);
+	return em.plan;
+}

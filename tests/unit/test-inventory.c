@@ -1,0 +1,497 @@
+/*
+ * parser/inventory.h: YAML inventories into struct berth_inventory.
+ *
+ * Run as "test-inventory DIR" where DIR is tests/inventories in the source
+ * tree; the test works from there, so messages name "invalid/NAME.yaml"
+ * whatever the build directory.  Every valid/NAME.yaml must parse; every
+ * invalid/NAME.yaml must fail with exactly the one line in NAME.err.
+ * BERTH_REGENERATE=1 rewrites the .err files from what the parser says, for
+ * a reviewer to read in the diff.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uuid/uuid.h>
+
+#include "core/buf.h"
+#include "parser/inventory.h"
+#include "tests/fixture/golden.h"
+
+/* The names of the *.yaml files in dir, sorted; returns how many. */
+static size_t
+list_yaml(const char *dir, struct dirent ***names)
+{
+	int n = scandir(dir, names, NULL, alphasort);
+	size_t kept = 0;
+
+	assert_true(n >= 0);
+	for (int i = 0; i < n; i++) {
+		const char *name = (*names)[i]->d_name;
+		size_t len = strlen(name);
+
+		if (len > 5 && strcmp(name + len - 5, ".yaml") == 0)
+			(*names)[kept++] = (*names)[i];
+		else
+			free((*names)[i]);
+	}
+	return kept;
+}
+
+static void
+free_list(struct dirent **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* Parses text, which must be valid; the caller frees the inventory. */
+static struct berth_inventory *
+parse_ok(const char *text)
+{
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	struct berth_inventory *inv = berth_inventory_parse(text, strlen(text), "t.yaml", &err);
+
+	if (inv == NULL)
+		print_error("unexpected error: %s\n", berth_error_message(err));
+	assert_non_null(inv);
+	assert_null(err);
+	return inv;
+}
+
+/* Parses text, which must be invalid with exactly the message expected. */
+static void
+parse_fails(const char *text, const char *expected)
+{
+	BERTH_AUTOPTR(berth_error) err = NULL;
+
+	assert_null(berth_inventory_parse(text, strlen(text), "t.yaml", &err));
+	assert_non_null(err);
+	assert_int_equal(berth_error_kind(err), BERTH_ERROR_INPUT);
+	assert_string_equal(berth_error_message(err), expected);
+}
+
+static void
+test_inventory_every_valid_file_parses(void **state)
+{
+	struct dirent **names;
+	size_t n = list_yaml("valid", &names);
+
+	(void)state;
+	assert_true(n > 0);
+	for (size_t i = 0; i < n; i++) {
+		BERTH_AUTOFREE char *path = xasprintf("valid/%s", names[i]->d_name);
+		BERTH_AUTOPTR(berth_error) err = NULL;
+		BERTH_AUTOPTR(berth_inventory) inv = berth_inventory_load(path, &err);
+
+		if (inv == NULL)
+			print_error("%s: unexpected error: %s\n", path, berth_error_message(err));
+		assert_non_null(inv);
+		assert_string_equal(inv->path, path);
+		assert_true(inv->n_hosts > 0);
+	}
+	free_list(names, n);
+}
+
+/*
+ * Checks that invalid/NAME fails with the one line in its .err file (which
+ * BERTH_REGENERATE=1 rewrites instead); returns false if not.
+ */
+static bool
+check_invalid_file(const char *name)
+{
+	BERTH_AUTOFREE char *path = xasprintf("invalid/%s", name);
+	BERTH_AUTOFREE char *err_path = xasprintf("invalid/%.*s.err",
+						  (int)(strlen(name) - 5), name);
+	BERTH_AUTOFREE char *line = NULL;
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	BERTH_AUTOPTR(berth_inventory) inv = berth_inventory_load(path, &err);
+
+	if (inv != NULL) {
+		print_error("%s: parsed, but it should fail\n", path);
+		return false;
+	}
+	if (berth_error_kind(err) != BERTH_ERROR_INPUT) {
+		print_error("%s: error of kind %d, expected BERTH_ERROR_INPUT\n",
+			    path, (int)berth_error_kind(err));
+		return false;
+	}
+	line = xasprintf("%s\n", berth_error_message(err));
+	return berth_golden_check(err_path, line);
+}
+
+static void
+test_inventory_every_invalid_file_fails_with_its_exact_message(void **state)
+{
+	struct dirent **names;
+	size_t n = list_yaml("invalid", &names);
+	size_t failed = 0;
+
+	(void)state;
+	assert_true(n > 0);
+	for (size_t i = 0; i < n; i++) {
+		if (!check_invalid_file(names[i]->d_name))
+			failed++;
+	}
+	free_list(names, n);
+	if (failed > 0)
+		print_error("%zu of %zu invalid inventories did not fail as expected\n",
+			    failed, n);
+	assert_int_equal(failed, 0);
+}
+
+static void
+test_inventory_full_example_applies_defaults_aliases_and_units(void **state)
+{
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	BERTH_AUTOPTR(berth_inventory) inv = berth_inventory_load("valid/full.yaml", &err);
+	const struct berth_host *h;
+	const struct berth_domain *d;
+
+	(void)state;
+	assert_non_null(inv);
+	assert_int_equal(inv->n_hosts, 3);
+	assert_int_equal(inv->n_storage, 1);
+	assert_int_equal(inv->n_domains, 3);
+
+	/* Given keys win over defaults: */
+	h = berth_inventory_host(inv, "h1");
+	assert_string_equal(h->address, "h1.lab");
+	assert_string_equal(h->user, "root");
+	assert_int_equal(h->port, 22);
+	assert_string_equal(h->key, "/srv/berth-lab/id_ed25519");
+	assert_string_equal(h->libvirt_uri, "qemu+libssh2://root@h1.lab/system");
+	assert_int_equal(h->loc.line, 13);
+	assert_int_equal(h->loc.column, 3);
+
+	/* ... Ansible's names set the same fields ... */
+	h = berth_inventory_host(inv, "h2");
+	assert_string_equal(h->address, "192.0.2.2");
+	assert_string_equal(h->user, "deploy");
+	assert_int_equal(h->port, 2222);
+	assert_string_equal(h->key, "/etc/berth/h2.key");
+	assert_string_equal(h->known_hosts, "/srv/berth-lab/known_hosts");
+	assert_null(h->libvirt_uri);
+
+	/* ... and an empty host has its name as address and defaults: host:. */
+	h = berth_inventory_host(inv, "h3");
+	assert_string_equal(h->address, "h3");
+	assert_string_equal(h->user, "admin");
+	assert_int_equal(h->port, 22);
+
+	assert_string_equal(inv->storage[0].name, "share");
+	assert_string_equal(inv->storage[0].server, "h3");
+	assert_string_equal(inv->storage[0].export_path, "/srv/berth-lab/share");
+
+	d = berth_inventory_domain(inv, "web1");
+	assert_string_equal(d->host, "h1");
+	assert_int_equal(d->state, BERTH_POWER_RUNNING);
+	assert_int_equal(d->memory_kib, 128 * 1024);
+	assert_int_equal(d->vcpus, 1);
+	assert_true(d->uuid_given);
+	assert_string_equal(d->uuid, "6f1c1bd2-5b1e-4d5e-9a3c-7d2f0e4b8a91");
+	assert_string_equal(d->type, "kvm");
+	assert_string_equal(d->arch, "x86_64");
+	assert_string_equal(d->machine, "q35");
+	assert_string_equal(d->kernel, "/srv/berth-lab/guest/vmlinuz");
+	assert_string_equal(d->initrd, "/srv/berth-lab/guest/initrd.img");
+	assert_string_equal(d->cmdline, "console=ttyS0 root=/dev/vda");
+	assert_int_equal(d->loc.line, 29);
+	assert_int_equal(d->loc.column, 3);
+	assert_int_equal(d->n_disks, 2);
+	assert_string_equal(d->disks[0].storage, "share");
+	assert_string_equal(d->disks[0].image, "web1.qcow2");
+	assert_int_equal(d->disks[0].size_bytes, 64ULL << 20);
+	assert_string_equal(d->disks[0].format, "qcow2");
+	assert_string_equal(d->disks[0].target, "vda");
+	assert_int_equal(d->disks[0].loc.line, 42);
+	assert_int_equal(d->disks[0].loc.column, 9);
+	assert_int_equal(d->disks[1].size_bytes, 1ULL << 30);
+	assert_string_equal(d->disks[1].format, "raw");
+	assert_string_equal(d->disks[1].target, "vdb");
+	assert_int_equal(d->n_nics, 2);
+	assert_string_equal(d->nics[0].bridge, "br0");
+	assert_string_equal(d->nics[0].mac, "52:54:00:18:00:65");
+	assert_string_equal(d->nics[0].model, "virtio");
+	assert_string_equal(d->nics[1].mac, "52:54:00:ab:cd:ef");
+	assert_string_equal(d->nics[1].model, "e1000");
+
+	/* A plain number is MiB, for disks as for memory; defaults: domain: fill in. */
+	d = berth_inventory_domain(inv, "db1");
+	assert_int_equal(d->state, BERTH_POWER_SHUTOFF);
+	assert_int_equal(d->memory_kib, 1024 * 1024);
+	assert_int_equal(d->vcpus, 2);
+	assert_string_equal(d->type, "qemu");
+	assert_string_equal(d->machine, "pc");
+	assert_false(d->uuid_given);
+	assert_int_equal(d->disks[0].size_bytes, 10ULL << 20);
+	assert_int_equal(d->n_nics, 0);
+
+	d = berth_inventory_domain(inv, "cache1");
+	assert_int_equal(d->memory_kib, 256 * 1024);
+	assert_null(d->kernel);
+	assert_int_equal(d->n_disks, 0);
+}
+
+static void
+test_inventory_built_in_defaults_fill_a_bare_host_and_domain(void **state)
+{
+	BERTH_AUTOPTR(berth_inventory) inv = NULL;
+	const char *home = getenv("HOME");
+	BERTH_AUTOFREE char *saved_home = home != NULL ? xstrdup(home) : NULL;
+	const struct berth_domain *d;
+
+	(void)state;
+	setenv("HOME", "/home/tester", 1);
+	inv = parse_ok("hosts:\n  h1:\n  h2: {key: ~/.ssh/id_rsa}\n"
+		       "domains:\n  web1: {host: h1, memory: 64M}\n");
+	if (saved_home != NULL)
+		setenv("HOME", saved_home, 1);
+	else
+		unsetenv("HOME");
+
+	assert_string_equal(inv->hosts[0].address, "h1");
+	assert_string_equal(inv->hosts[0].user, "root");
+	assert_int_equal(inv->hosts[0].port, 22);
+	assert_null(inv->hosts[0].key);
+	assert_string_equal(inv->hosts[0].known_hosts, "/home/tester/.ssh/known_hosts");
+	assert_null(inv->hosts[0].libvirt_uri);
+	assert_string_equal(inv->hosts[1].key, "/home/tester/.ssh/id_rsa");
+
+	d = &inv->domains[0];
+	assert_int_equal(d->state, BERTH_POWER_RUNNING);
+	assert_int_equal(d->vcpus, 1);
+	assert_string_equal(d->type, "kvm");
+	assert_string_equal(d->arch, "x86_64");
+	assert_string_equal(d->machine, "pc");
+	assert_null(d->kernel);
+	assert_null(d->initrd);
+	assert_null(d->cmdline);
+}
+
+static void
+test_inventory_memory_and_disk_sizes_accept_every_unit(void **state)
+{
+	static const struct {
+		const char *size;
+		uint64_t kib;
+	} cases[] = {
+		{ "512", 512 * 1024 },
+		{ "2048K", 2048 }, { "2048KiB", 2048 },
+		{ "128M", 128 * 1024 }, { "128MiB", 128 * 1024 }, { "128 MiB", 128 * 1024 },
+		{ "2G", 2 * 1024 * 1024 }, { "2GiB", 2 * 1024 * 1024 },
+		{ "1T", 1024ULL * 1024 * 1024 }, { "1TiB", 1024ULL * 1024 * 1024 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		BERTH_AUTOFREE char *text = xasprintf(
+			"hosts: {h1: }\nstorage: {s: {server: h1, export: /s}}\n"
+			"domains:\n  d: {host: h1, memory: '%s', "
+			"disks: [{storage: s, image: d.img, size: '%s'}]}\n",
+			cases[i].size, cases[i].size);
+		BERTH_AUTOPTR(berth_inventory) inv = parse_ok(text);
+
+		assert_int_equal(inv->domains[0].memory_kib, cases[i].kib);
+		assert_int_equal(inv->domains[0].disks[0].size_bytes, cases[i].kib * 1024);
+	}
+}
+
+static void
+test_inventory_derived_uuid_is_stable_and_differs_by_name(void **state)
+{
+	static const char text[] = "hosts: {h1: }\n"
+		"domains:\n  web1: {host: h1, memory: 64M}\n  web2: {host: h1, memory: 64M}\n";
+	BERTH_AUTOPTR(berth_inventory) a = parse_ok(text);
+	BERTH_AUTOPTR(berth_inventory) b = parse_ok(text);
+	char expected[37];
+	uuid_t ns, uuid;
+
+	(void)state;
+	assert_false(a->domains[0].uuid_given);
+	assert_string_equal(a->domains[0].uuid, b->domains[0].uuid);
+	assert_string_equal(a->domains[1].uuid, b->domains[1].uuid);
+	assert_string_not_equal(a->domains[0].uuid, a->domains[1].uuid);
+
+	/* The documented recipe: SHA-1 of the name under berth's namespace. */
+	assert_int_equal(uuid_parse(BERTH_INVENTORY_UUID_NAMESPACE, ns), 0);
+	uuid_generate_sha1(uuid, ns, "web1", 4);
+	uuid_unparse_lower(uuid, expected);
+	assert_string_equal(a->domains[0].uuid, expected);
+	assert_int_equal(a->domains[0].uuid[14], '5');	/* a version 5 UUID */
+}
+
+static void
+test_inventory_disk_targets_default_by_position_past_vdz(void **state)
+{
+	struct berth_buf text = BERTH_BUF_INIT;
+	BERTH_AUTOPTR(berth_inventory) inv = NULL;
+
+	(void)state;
+	berth_buf_add(&text, "hosts: {h1: }\nstorage: {s: {server: h1, export: /s}}\n"
+		      "domains:\n  d:\n    host: h1\n    memory: 64M\n    disks:\n");
+	for (int i = 0; i < 28; i++)
+		berth_buf_addf(&text, "      - {storage: s, image: d%d.img}\n", i);
+	inv = parse_ok(text.buf);
+	berth_buf_release(&text);
+	assert_string_equal(inv->domains[0].disks[0].target, "vda");
+	assert_string_equal(inv->domains[0].disks[25].target, "vdz");
+	assert_string_equal(inv->domains[0].disks[26].target, "vdaa");
+	assert_string_equal(inv->domains[0].disks[27].target, "vdab");
+}
+
+static void
+test_inventory_parse_reads_only_len_bytes(void **state)
+{
+	static const char text[] = "hosts: {h1: }\nthis is not YAML: [";
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	BERTH_AUTOPTR(berth_inventory) inv = NULL;
+
+	(void)state;
+	inv = berth_inventory_parse(text, strlen("hosts: {h1: }\n"), NULL, &err);
+	assert_non_null(inv);
+	assert_string_equal(inv->path, "<inventory>");
+}
+
+static void
+test_inventory_parse_without_an_error_slot_still_fails(void **state)
+{
+	(void)state;
+	assert_null(berth_inventory_parse("hosts: 3\n", 9, "t.yaml", NULL));
+	assert_null(berth_inventory_load("invalid/does-not-exist.yaml", NULL));
+}
+
+static void
+test_inventory_load_names_a_file_it_cannot_read(void **state)
+{
+	BERTH_AUTOPTR(berth_error) err = NULL;
+
+	(void)state;
+	assert_null(berth_inventory_load("invalid/does-not-exist.yaml", &err));
+	assert_int_equal(berth_error_kind(err), BERTH_ERROR_INPUT);
+	assert_string_equal(berth_error_message(err),
+			    "cannot read inventory 'invalid/does-not-exist.yaml': "
+			    "No such file or directory");
+	berth_error_clear(&err);
+	assert_null(berth_inventory_load("valid", &err));
+	assert_string_equal(berth_error_message(err),
+			    "cannot read inventory 'valid': Is a directory");
+}
+
+static void
+test_inventory_first_problem_in_file_order_is_reported(void **state)
+{
+	(void)state;
+	/* Two problems: the earlier one is named. */
+	parse_fails("hosts:\n  h1: {port: 0}\n  h2: {user: [a]}\n",
+		    "t.yaml:2:14: host 'h1': 'port' must be an integer from 1 to 65535, got '0'");
+	/* defaults: are read before what uses them, wherever they stand. */
+	parse_fails("hosts: {h1: {port: 0}}\ndefaults: {domain: {vcpus: many}}\n",
+		    "t.yaml:2:28: defaults: domain: 'vcpus' must be an integer from 1 "
+		    "to 256, got 'many'");
+	/* References are checked once every entry has been read. */
+	parse_fails("domains: {d: {host: h9, memory: 1G}}\nhosts: {h1: {port: 99999}}\n",
+		    "t.yaml:2:20: host 'h1': 'port' must be an integer from 1 to 65535, "
+		    "got '99999'");
+}
+
+static void
+test_inventory_quoted_booleans_and_nulls_are_text(void **state)
+{
+	BERTH_AUTOPTR(berth_inventory) inv = parse_ok("hosts:\n  h1: {user: 'yes'}\n"
+						      "  h2: {user: \"null\"}\n");
+
+	(void)state;
+	assert_string_equal(inv->hosts[0].user, "yes");
+	assert_string_equal(inv->hosts[1].user, "null");
+	parse_fails("hosts:\n  h1: {user: ~}\n",
+		    "t.yaml:2:14: host 'h1': 'user' must be a string, got '~'");
+	parse_fails("hosts:\n  h1: {user: }\n",
+		    "t.yaml:2:14: host 'h1': 'user' must be a string, got an empty value");
+	parse_fails("hosts:\n  h1: {user: ''}\n",
+		    "t.yaml:2:14: host 'h1': 'user' must be a string, got an empty string");
+}
+
+static void
+test_inventory_name_rule_allows_63_characters_from_the_set(void **state)
+{
+	char longest[64];
+	char too_long[65];
+
+	(void)state;
+	memset(longest, 'a', 63);
+	longest[63] = '\0';
+	assert_true(berth_inventory_name_is_valid("h1"));
+	assert_true(berth_inventory_name_is_valid("1"));
+	assert_true(berth_inventory_name_is_valid("web-1.lab_2"));
+	assert_true(berth_inventory_name_is_valid(longest));
+	assert_false(berth_inventory_name_is_valid(""));
+	assert_false(berth_inventory_name_is_valid("-web"));
+	assert_false(berth_inventory_name_is_valid(".web"));
+	assert_false(berth_inventory_name_is_valid("web 1"));
+	assert_false(berth_inventory_name_is_valid("web/1"));
+	assert_false(berth_inventory_name_is_valid("web1\n"));
+	assert_false(berth_inventory_name_is_valid("wéb1"));
+	memset(too_long, 'a', 64);
+	too_long[64] = '\0';
+	assert_false(berth_inventory_name_is_valid(too_long));
+}
+
+static void
+test_inventory_thousands_of_entries_parse(void **state)
+{
+	struct berth_buf text = BERTH_BUF_INIT;
+	BERTH_AUTOPTR(berth_inventory) inv = NULL;
+
+	(void)state;
+	berth_buf_add(&text, "hosts:\n");
+	for (int i = 0; i < 2000; i++)
+		berth_buf_addf(&text, "  h%d:\n", i);
+	berth_buf_add(&text, "domains:\n");
+	for (int i = 0; i < 4000; i++)
+		berth_buf_addf(&text, "  d%d: {host: h%d, memory: 64M, nics: "
+			       "[{bridge: br0, mac: '52:54:00:00:%02x:%02x'}]}\n",
+			       i, i % 2000, i / 256, i % 256);
+	inv = parse_ok(text.buf);
+	berth_buf_release(&text);
+	assert_int_equal(inv->n_hosts, 2000);
+	assert_int_equal(inv->n_domains, 4000);
+	assert_string_equal(inv->domains[3999].host, "h1999");
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_inventory_every_valid_file_parses),
+		cmocka_unit_test(test_inventory_every_invalid_file_fails_with_its_exact_message),
+		cmocka_unit_test(test_inventory_full_example_applies_defaults_aliases_and_units),
+		cmocka_unit_test(test_inventory_built_in_defaults_fill_a_bare_host_and_domain),
+		cmocka_unit_test(test_inventory_memory_and_disk_sizes_accept_every_unit),
+		cmocka_unit_test(test_inventory_derived_uuid_is_stable_and_differs_by_name),
+		cmocka_unit_test(test_inventory_disk_targets_default_by_position_past_vdz),
+		cmocka_unit_test(test_inventory_parse_reads_only_len_bytes),
+		cmocka_unit_test(test_inventory_parse_without_an_error_slot_still_fails),
+		cmocka_unit_test(test_inventory_load_names_a_file_it_cannot_read),
+		cmocka_unit_test(test_inventory_first_problem_in_file_order_is_reported),
+		cmocka_unit_test(test_inventory_quoted_booleans_and_nulls_are_text),
+		cmocka_unit_test(test_inventory_name_rule_allows_63_characters_from_the_set),
+		cmocka_unit_test(test_inventory_thousands_of_entries_parse),
+	};
+
+	if (argc != 2 || chdir(argv[1]) < 0) {
+		fprintf(stderr, "usage: %s TESTS/INVENTORIES-DIR (%s)\n", argv[0],
+			argc == 2 ? strerror(errno) : "missing");
+		return 2;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

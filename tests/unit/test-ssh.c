@@ -1,0 +1,451 @@
+/*
+ * executors/ssh.c: the fingerprint as OpenSSH prints it, shell quoting, a
+ * connection loopback refuses, and a real OpenSSH server on loopback,
+ * started by this test on a free port (so known_hosts entries take the
+ * "[127.0.0.1]:PORT" form): host-key verification, login, and commands
+ * with their output and exit status.  sshd runs in its own mount namespace
+ * with a private /run, so nothing outside the test's directory changes;
+ * the tests that need it are skipped when not run as root or when
+ * /usr/sbin/sshd or ssh-keygen is missing.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/util.h"
+#include "executors/ssh.h"
+
+#define SSHD "/usr/sbin/sshd"
+
+/*
+ * An ed25519 key made with ssh-keygen for this test:
+ *   ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEPt2jxQTWFPrlNLKzWH676Q8rh4jWa52xUJqkuLOpal
+ * `ssh-keygen -lf` prints SHA256:OjD+NDwR+vSRvNOI/xZRVq3n3ggFvkpV2SjOJ64Mhd4;
+ * the SHA-256 of the key blob (what libssh2_hostkey_hash() gives) is below.
+ */
+static const unsigned char fixture_digest[32] = {
+	0x3a, 0x30, 0xfe, 0x34, 0x3c, 0x11, 0xfa, 0xf4, 0x91, 0xbc, 0xd3, 0x88, 0xff, 0x16, 0x51, 0x56,
+	0xad, 0xe7, 0xde, 0x08, 0x05, 0xbe, 0x4a, 0x55, 0xd9, 0x28, 0xce, 0x27, 0xae, 0x0c, 0x85, 0xde,
+};
+
+static void
+test_fingerprint_is_what_ssh_keygen_prints(void **state)
+{
+	BERTH_AUTOFREE char *fp = berth_ssh_fingerprint_sha256(fixture_digest, 32);
+
+	(void)state;
+	assert_string_equal(fp, "SHA256:OjD+NDwR+vSRvNOI/xZRVq3n3ggFvkpV2SjOJ64Mhd4");
+}
+
+static void
+test_fingerprint_base64_has_no_padding(void **state)
+{
+	BERTH_AUTOFREE char *one = berth_ssh_fingerprint_sha256((const unsigned char *)"f", 1);
+	BERTH_AUTOFREE char *two = berth_ssh_fingerprint_sha256((const unsigned char *)"fo", 2);
+	BERTH_AUTOFREE char *three = berth_ssh_fingerprint_sha256((const unsigned char *)"foo", 3);
+	BERTH_AUTOFREE char *none = berth_ssh_fingerprint_sha256((const unsigned char *)"", 0);
+
+	(void)state;
+	assert_string_equal(one, "SHA256:Zg");		/* base64 "Zg==" */
+	assert_string_equal(two, "SHA256:Zm8");		/* base64 "Zm8=" */
+	assert_string_equal(three, "SHA256:Zm9v");
+	assert_string_equal(none, "SHA256:");
+}
+
+static void
+test_shell_quote_survives_single_quotes(void **state)
+{
+	BERTH_AUTOFREE char *plain = berth_shell_quote("/srv/share");
+	BERTH_AUTOFREE char *quotes = berth_shell_quote("it's a 'test'");
+	BERTH_AUTOFREE char *empty = berth_shell_quote("");
+
+	(void)state;
+	assert_string_equal(plain, "'/srv/share'");
+	assert_string_equal(quotes, "'it'\\''s a '\\''test'\\'''");
+	assert_string_equal(empty, "''");
+}
+
+/* The server and the files of one test run. */
+struct server {
+	char dir[64];
+	unsigned port;
+	pid_t pid;
+	const char *user;
+	char *known_hosts;	/* the right entry */
+	char *other_known_hosts;	/* another key under the same name */
+	char *empty_known_hosts;
+	char *fingerprint;	/* of the server's key, as ssh-keygen prints it */
+	struct berth_host host;
+};
+
+static struct server srv;
+
+/* Runs the shell command; 0 if it exited 0. */
+static int
+sh(const char *fmt, ...) BERTH_PRINTF(1, 2);
+
+static int
+sh(const char *fmt, ...)
+{
+	BERTH_AUTOFREE char *cmd = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	cmd = xvasprintf(fmt, ap);
+	va_end(ap);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The whole file at path, or NULL. */
+static char *
+slurp(const char *path)
+{
+	struct berth_buf text = BERTH_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	FILE *fp = fopen(path, "r");
+
+	if (fp == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		berth_buf_addn(&text, chunk, n);
+	fclose(fp);
+	berth_buf_trim_trailing_newline(&text);
+	return berth_buf_detach(&text);
+}
+
+static unsigned
+free_port(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
+		return 0;
+	close(fd);
+	return ntohs(sa.sin_port);
+}
+
+static int
+port_open(unsigned port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int rc;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	return rc == 0;
+}
+
+static void
+test_connect_refused_names_the_host_address_and_port(void **state)
+{
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	unsigned port = free_port();
+	struct berth_host host = {
+		.name = "lo", .address = "127.0.0.1", .user = "root", .port = port,
+		.key = "/nonexistent/key", .known_hosts = "/dev/null",
+	};
+	BERTH_AUTOFREE char *expected =
+		xasprintf("host 'lo': cannot connect to '127.0.0.1' port %u: Connection refused", port);
+
+	(void)state;
+	assert_null(berth_ssh_connect(&host, &err));
+	assert_int_equal(berth_error_kind(err), BERTH_ERROR_HOST);
+	assert_string_equal(berth_error_message(err), expected);
+}
+
+static void
+test_close_accepts_null(void **state)
+{
+	(void)state;
+	berth_ssh_close(NULL);
+	berth_ssh_transport_ops.close(NULL);
+}
+
+/* sshd in the foreground, in a mount namespace whose /run is its own. */
+static pid_t
+start_sshd(const char *config, const char *log)
+{
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	/* Its own process group, so that teardown ends its children too. */
+	if (setpgid(0, 0) < 0 || unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", "/run", "tmpfs", 0, "mode=755") < 0 ||
+	    mkdir("/run/sshd", 0755) < 0)
+		_exit(126);
+	execl(SSHD, SSHD, "-D", "-e", "-f", config, "-E", log, (char *)NULL);
+	_exit(127);
+}
+
+static int
+setup_server(void **state)
+{
+	struct passwd *pw = getpwuid(getuid());
+	BERTH_AUTOFREE char *config = NULL;
+	BERTH_AUTOFREE char *log = NULL;
+	BERTH_AUTOFREE char *key = NULL;
+	BERTH_AUTOFREE char *other = NULL;
+	FILE *fp;
+	const char *d;
+
+	(void)state;
+	if (getuid() != 0 || access(SSHD, X_OK) != 0 || sh("command -v ssh-keygen >/dev/null") < 0)
+		return 0;	/* srv.pid stays 0: every test skips */
+	snprintf(srv.dir, sizeof(srv.dir), "/tmp/berth-test-sshd-XXXXXX");
+	if (mkdtemp(srv.dir) == NULL)
+		return -1;
+	d = srv.dir;
+	srv.port = free_port();
+	srv.user = pw->pw_name;
+	if (sh("ssh-keygen -q -t ed25519 -N '' -f %s/host -C host && "
+	       "ssh-keygen -q -t ed25519 -N '' -f %s/other -C other && "
+	       "ssh-keygen -q -t ed25519 -N '' -f %s/client -C client && "
+	       "cp %s/client.pub %s/authorized_keys && "
+	       "ssh-keygen -lf %s/host.pub | cut -d' ' -f2 > %s/fingerprint", d, d, d, d, d, d, d) < 0)
+		return -1;
+	config = xasprintf("%s/sshd_config", d);
+	fp = fopen(config, "w");
+	if (fp == NULL)
+		return -1;
+	fprintf(fp, "Port %u\nListenAddress 127.0.0.1\nHostKey %s/host\nPidFile %s/sshd.pid\n"
+		"AuthorizedKeysFile %s/authorized_keys\nStrictModes no\nUsePAM no\n"
+		"PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
+		"PermitRootLogin prohibit-password\nLogLevel ERROR\n", srv.port, d, d, d);
+	fclose(fp);
+	/* The right key under "[127.0.0.1]:PORT"; another key under it; none. */
+	key = xasprintf("%s/host.pub", d);
+	other = xasprintf("%s/other.pub", d);
+	srv.known_hosts = xasprintf("%s/known_hosts", d);
+	srv.other_known_hosts = xasprintf("%s/other_known_hosts", d);
+	srv.empty_known_hosts = xasprintf("%s/empty_known_hosts", d);
+	if (sh("printf '# a comment\\n\\nbogus line\\n' > %s && "
+	       "awk -v p=%u '{ print \"[127.0.0.1]:\" p, $1, $2 }' %s >> %s && "
+	       "awk -v p=%u '{ print \"[127.0.0.1]:\" p, $1, $2 }' %s > %s && "
+	       ": > %s", srv.known_hosts, srv.port, key, srv.known_hosts,
+	       srv.port, other, srv.other_known_hosts, srv.empty_known_hosts) < 0)
+		return -1;
+	srv.fingerprint = xasprintf("%s/fingerprint", d);
+	free(key);
+	key = slurp(srv.fingerprint);
+	free(srv.fingerprint);
+	srv.fingerprint = berth_steal_pointer(&key);
+
+	log = xasprintf("%s/sshd.log", d);
+	srv.pid = start_sshd(config, log);
+	for (int i = 0; i < 100 && !port_open(srv.port); i++) {
+		if (waitpid(srv.pid, NULL, WNOHANG) == srv.pid) {
+			srv.pid = 0;	/* sshd could not start here: skip */
+			return 0;
+		}
+		usleep(50 * 1000);
+	}
+	srv.host = (struct berth_host){
+		.name = "lo", .address = "127.0.0.1", .user = (char *)srv.user, .port = srv.port,
+		.known_hosts = srv.known_hosts,
+	};
+	srv.host.key = xasprintf("%s/client", d);
+	return 0;
+}
+
+static int
+teardown_server(void **state)
+{
+	(void)state;
+	if (srv.pid > 0) {
+		kill(-srv.pid, SIGTERM);
+		waitpid(srv.pid, NULL, 0);
+	}
+	if (srv.dir[0] != '\0')
+		sh("rm -rf %s", srv.dir);
+	free(srv.known_hosts);
+	free(srv.other_known_hosts);
+	free(srv.empty_known_hosts);
+	free(srv.fingerprint);
+	free(srv.host.key);
+	return 0;
+}
+
+#define NEED_SERVER()					\
+	do {						\
+		(void)state;				\
+		if (srv.pid <= 0)			\
+			skip();				\
+	} while (0)
+
+/* A new session to the server, which runs cmd once; returns the session. */
+static struct berth_ssh *
+run_on_server(const char *cmd, struct berth_buf *out, struct berth_buf *err_out, int *status)
+{
+	struct berth_ssh *ssh = berth_ssh_connect(&srv.host, NULL);
+
+	assert_non_null(ssh);
+	assert_int_equal(berth_ssh_run(ssh, cmd, out, err_out, status, NULL), 0);
+	return ssh;
+}
+
+static void
+test_ssh_runs_a_command_with_both_streams_and_its_status(void **state)
+{
+	BERTH_AUTOPTR(berth_ssh) ssh = NULL;
+	BERTH_AUTOBUF struct berth_buf out = BERTH_BUF_INIT;
+	BERTH_AUTOBUF struct berth_buf err_out = BERTH_BUF_INIT;
+	int status = -1;
+
+	NEED_SERVER();
+	ssh = run_on_server("echo out; echo err >&2; exit 3", &out, &err_out, &status);
+	assert_string_equal(out.buf, "out\n");
+	assert_string_equal(err_out.buf, "err\n");
+	assert_int_equal(status, 3);
+	/* The same session runs a second command. */
+	berth_buf_reset(&out);
+	assert_int_equal(berth_ssh_run(ssh, "printf %s ok", &out, NULL, &status, NULL), 0);
+	assert_string_equal(out.buf, "ok");
+	assert_int_equal(status, 0);
+}
+
+static void
+test_ssh_reads_megabytes_on_both_streams_without_stalling(void **state)
+{
+	BERTH_AUTOPTR(berth_ssh) ssh = NULL;
+	BERTH_AUTOBUF struct berth_buf out = BERTH_BUF_INIT;
+	BERTH_AUTOBUF struct berth_buf err_out = BERTH_BUF_INIT;
+	int status = -1;
+
+	NEED_SERVER();
+	/* More than a channel window (2 MiB) on stderr before stdout ends. */
+	ssh = run_on_server("head -c 3000000 /dev/zero >&2; head -c 3000000 /dev/zero",
+			    &out, &err_out, &status);
+	assert_int_equal(out.len, 3000000);
+	assert_int_equal(err_out.len, 3000000);
+	assert_int_equal(status, 0);
+}
+
+static void
+test_ssh_command_killed_by_a_signal_exits_128_plus_it(void **state)
+{
+	BERTH_AUTOPTR(berth_ssh) ssh = NULL;
+	int status = -1;
+
+	NEED_SERVER();
+	ssh = run_on_server("kill -TERM $$", NULL, NULL, &status);
+	assert_int_equal(status, 128 + SIGTERM);
+}
+
+/*
+ * Connecting to the server with the given known_hosts and key (NULL: the
+ * right ones) fails with a HOST error whose message starts with expected.
+ */
+static void
+expect_connect_error(const char *known_hosts, const char *key, const char *expected)
+{
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	struct berth_host host = srv.host;
+
+	if (known_hosts != NULL)
+		host.known_hosts = (char *)known_hosts;
+	if (key != NULL)
+		host.key = (char *)key;
+	assert_null(berth_ssh_connect(&host, &err));
+	assert_int_equal(berth_error_kind(err), BERTH_ERROR_HOST);
+	if (strncmp(berth_error_message(err), expected, strlen(expected)) != 0)
+		fail_msg("expected '%s...', got '%s'", expected, berth_error_message(err));
+}
+
+static void
+test_ssh_refuses_a_key_that_does_not_match_with_its_fingerprint(void **state)
+{
+	BERTH_AUTOFREE char *expected = NULL;
+
+	NEED_SERVER();
+	expected = xasprintf("host 'lo': host key for '127.0.0.1' does not match known_hosts '%s': "
+			     "got %s (possible man-in-the-middle, or the host was reinstalled)",
+			     srv.other_known_hosts, srv.fingerprint);
+	expect_connect_error(srv.other_known_hosts, NULL, expected);
+}
+
+static void
+test_ssh_refuses_a_host_missing_from_known_hosts(void **state)
+{
+	BERTH_AUTOFREE char *expected = NULL;
+
+	NEED_SERVER();
+	expected = xasprintf("host 'lo': host key for '127.0.0.1' is not in known_hosts '%s' (%s)",
+			     srv.empty_known_hosts, srv.fingerprint);
+	expect_connect_error(srv.empty_known_hosts, NULL, expected);
+}
+
+static void
+test_ssh_login_with_a_key_the_host_does_not_accept_fails(void **state)
+{
+	BERTH_AUTOFREE char *other_key = NULL;
+	BERTH_AUTOFREE char *expected = NULL;
+
+	NEED_SERVER();
+	other_key = xasprintf("%s/other", srv.dir);
+	expected = xasprintf("host 'lo': authentication as '%s' with key '%s' failed: ",
+			     srv.user, other_key);
+	expect_connect_error(NULL, other_key, expected);
+}
+
+static void
+test_ssh_missing_known_hosts_file_is_an_error(void **state)
+{
+	BERTH_AUTOFREE char *missing = NULL;
+	BERTH_AUTOFREE char *expected = NULL;
+
+	NEED_SERVER();
+	missing = xasprintf("%s/no_known_hosts", srv.dir);
+	expected = xasprintf("host 'lo': cannot read known_hosts '%s': No such file or directory",
+			     missing);
+	expect_connect_error(missing, NULL, expected);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fingerprint_is_what_ssh_keygen_prints),
+		cmocka_unit_test(test_fingerprint_base64_has_no_padding),
+		cmocka_unit_test(test_shell_quote_survives_single_quotes),
+		cmocka_unit_test(test_connect_refused_names_the_host_address_and_port),
+		cmocka_unit_test(test_close_accepts_null),
+		cmocka_unit_test(test_ssh_runs_a_command_with_both_streams_and_its_status),
+		cmocka_unit_test(test_ssh_reads_megabytes_on_both_streams_without_stalling),
+		cmocka_unit_test(test_ssh_command_killed_by_a_signal_exits_128_plus_it),
+		cmocka_unit_test(test_ssh_refuses_a_key_that_does_not_match_with_its_fingerprint),
+		cmocka_unit_test(test_ssh_refuses_a_host_missing_from_known_hosts),
+		cmocka_unit_test(test_ssh_login_with_a_key_the_host_does_not_accept_fails),
+		cmocka_unit_test(test_ssh_missing_known_hosts_file_is_an_error),
+	};
+
+	return cmocka_run_group_tests(tests, setup_server, teardown_server);
+}
