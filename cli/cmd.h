@@ -37,9 +37,17 @@ int berth_cmd_version(const struct berth_command *self, int argc, char **argv,
 		      struct berth_error **err);
 extern const struct berth_cli_option berth_cmd_version_options[];
 
+int berth_cmd_plan(const struct berth_command *self, int argc, char **argv,
+		   struct berth_error **err);
+extern const struct berth_cli_option berth_cmd_plan_options[];
+
 int berth_cmd_validate(const struct berth_command *self, int argc, char **argv,
 		       struct berth_error **err);
 extern const struct berth_cli_option berth_cmd_validate_options[];
+
+int berth_cmd_apply(const struct berth_command *self, int argc, char **argv,
+		    struct berth_error **err);
+extern const struct berth_cli_option berth_cmd_apply_options[];
 
 int berth_cmd_facts(const struct berth_command *self, int argc, char **argv,
 		    struct berth_error **err);

@@ -13,12 +13,18 @@
 
 /* Every command berth has; the usage and 'berth help' are built from it. */
 static const struct berth_command commands[] = {
+	{ .name = "apply", .args = "-i INVENTORY [--plan FILE] [--yes]",
+	  .summary = "change the hosts to match the inventory, then verify",
+	  .options = berth_cmd_apply_options, .run = berth_cmd_apply },
 	{ .name = "facts", .args = "-i INVENTORY [-o FILE]",
 	  .summary = "gather what every host really looks like, as JSON",
 	  .options = berth_cmd_facts_options, .run = berth_cmd_facts },
 	{ .name = "help", .args = "[COMMAND]",
 	  .summary = "show the usage of berth or of one command",
 	  .options = berth_cmd_help_options, .run = berth_cmd_help },
+	{ .name = "plan", .args = "-i INVENTORY [--facts FILE] [--json]",
+	  .summary = "show the steps that would make the hosts match the inventory",
+	  .options = berth_cmd_plan_options, .run = berth_cmd_plan },
 	{ .name = "validate", .args = "-i INVENTORY",
 	  .summary = "check an inventory and report its first problem",
 	  .options = berth_cmd_validate_options, .run = berth_cmd_validate },

@@ -37,6 +37,11 @@ lab_host_ip() {
 	echo "198.18.0.$((10 + n))"
 }
 
+# lab_guest_ip N, lab_guest_mac N: lab guest N's address (from .101 up)
+# and its fixed MAC, derived from the address.
+lab_guest_ip() { echo "198.18.0.$((100 + $1))"; }
+lab_guest_mac() { printf '52:54:00:18:00:%02x\n' $((100 + $1)); }
+
 lab_netns() { echo "berthlab-$1"; }
 
 lab_fqdn() { echo "$1.$LAB_DOMAIN"; }

@@ -20,7 +20,7 @@
 #include "core/json.h"
 
 /* The commands in the table of cli/main.c: add a new command here too. */
-static const char *const commands[] = { "facts", "help", "validate", "version" };
+static const char *const commands[] = { "apply", "facts", "help", "plan", "validate", "version" };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char *berth_path;

@@ -61,9 +61,8 @@ wait_until() {
 
 pings() { lab_guard && ping -c 1 -W 1 "$1"; }
 
-# Lab guests: addresses from .101 up, MACs derived from the address.
-guest_ip() { echo "198.18.0.$((100 + $1))"; }
-guest_mac() { printf '52:54:00:18:00:%02x\n' $((100 + $1)); }
+guest_ip() { lab_guest_ip "$@"; }
+guest_mac() { lab_guest_mac "$@"; }
 
 # guest_define HOST NAME N: defines lab guest N (address and MAC from N).
 guest_define() {
@@ -80,3 +79,28 @@ guest_define() {
 domain_state() {
 	lab_virsh "$1" domstate "$2" 2>/dev/null || echo absent
 }
+
+# The berth under test: the sanitizer build tests/run makes, unless BERTH
+# names another.
+BERTH=${BERTH:-$E2E_TOP/build/asan/cli/berth}
+LAB_INVENTORY=$E2E_TOP/inventories/lab/inventory.yaml
+
+# inventory_moving DOMAIN HOST: prints the path of a copy of the lab
+# inventory in which DOMAIN is placed on HOST (the caller removes it).
+inventory_moving() {
+	local copy
+	copy=$(mktemp --suffix=.yaml)
+	awk -v dom="  $1:" -v host="$2" '
+		$0 == dom { inside = 1 }
+		/^  [a-z0-9]+:$/ && $0 != dom { inside = 0 }
+		inside && /^    host: / { $0 = "    host: " host }
+		{ print }' "$LAB_INVENTORY" > "$copy"
+	echo "$copy"
+}
+
+# domain_id HOST NAME: libvirt's id of a running domain (it changes on
+# every start), or "-".
+domain_id() { lab_virsh "$1" domid "$2" 2>/dev/null || echo -; }
+
+# sshd_connections: how many SSH connections the lab hosts have accepted.
+sshd_connections() { cat "$LAB_DIR"/h*/sshd.log 2>/dev/null | grep -c 'Accepted publickey' || true; }

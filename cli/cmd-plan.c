@@ -1,0 +1,102 @@
+/*
+ * berth plan -i INVENTORY [--facts FILE] [--json] [--out FILE]
+ *            [--detailed-exitcode]
+ * The steps that would take the hosts to the inventory, changing nothing.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "cli/cmd.h"
+#include "cli/prepare.h"
+#include "core/output.h"
+#include "planner/render.h"
+
+enum { OPT_DETAILED = 256, OPT_FACTS };
+
+const struct berth_cli_option berth_cmd_plan_options[] = {
+	{ 'i', "inventory", "FILE", "the inventory to plan for (required)" },
+	{ OPT_FACTS, "facts", "FILE", "plan from facts saved by 'berth facts -o' (offline)" },
+	{ 'j', "json", NULL, "print the plan as JSON (docs/plan.md)" },
+	{ 'o', "out", "FILE", "also save the plan as JSON, for 'berth apply --plan'" },
+	{ OPT_DETAILED, "detailed-exitcode", NULL,
+	  "exit 0 with no changes, 2 with changes, 1 on any error" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static int
+save_plan(const char *path, const struct berth_prepared *p, struct berth_error **err)
+{
+	BERTH_AUTOPTR(berth_out) out = NULL;
+	FILE *fp = fopen(path, "w");
+	int rc;
+
+	if (fp == NULL) {
+		berth_error_set_errno(err, BERTH_ERROR_SYSTEM, errno, "cannot write plan '%s'", path);
+		return -1;
+	}
+	out = berth_out_new(fp, BERTH_OUT_JSON);
+	rc = berth_plan_print(out, p->plan, p->inv->path, err);
+	if (rc == 0)
+		rc = berth_out_finish(out, err);
+	if (fclose(fp) != 0 && rc == 0) {
+		berth_error_set_errno(err, BERTH_ERROR_SYSTEM, errno, "cannot write plan '%s'", path);
+		rc = -1;
+	}
+	return rc;
+}
+
+int
+berth_cmd_plan(const struct berth_command *self, int argc, char **argv,
+	       struct berth_error **err)
+{
+	const char *inventory = NULL, *facts = NULL, *save = NULL;
+	BERTH_AUTOPTR(berth_out) out = NULL;
+	struct berth_prepared p;
+	struct berth_cli_getopt opt;
+	bool json = false, detailed = false;
+	int c, rc;
+
+	berth_command_getopt_init(&opt, self, argc, argv);
+	while ((c = berth_cli_getopt_next(&opt, err)) > 0) {
+		switch (c) {
+		case 'i':
+			inventory = opt.optarg;
+			break;
+		case OPT_FACTS:
+			facts = opt.optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'o':
+			save = opt.optarg;
+			break;
+		case OPT_DETAILED:
+			detailed = true;
+			break;
+		}
+	}
+	if (c != BERTH_CLI_OPT_END)
+		return berth_cli_getopt_stopped(c);
+	if (berth_cli_getopt_operands(&opt, 0, 0, err) < 0)
+		return -1;
+	if (inventory == NULL) {
+		berth_error_set(err, BERTH_ERROR_USAGE, "plan needs an inventory: -i FILE");
+		return -1;
+	}
+
+	if (berth_prepare(inventory, facts, &p, err) < 0)
+		return detailed ? 1 : -1;
+	out = berth_out_new(stdout, json ? BERTH_OUT_JSON : BERTH_OUT_TEXT);
+	rc = berth_plan_print(out, p.plan, p.inv->path, err);
+	if (rc == 0)
+		rc = berth_out_finish(out, err);
+	if (rc == 0 && save != NULL)
+		rc = save_plan(save, &p, err);
+	if (rc == 0 && detailed)
+		rc = berth_plan_has_changes(p.plan) ? 2 : 0;
+	else if (rc < 0 && detailed)
+		rc = 1;
+	berth_prepared_release(&p);
+	return rc;
+}

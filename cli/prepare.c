@@ -1,0 +1,65 @@
+/* Inventory, facts, plan: see prepare.h. */
+#include <string.h>
+
+#include "cli/prepare.h"
+#include "core/log.h"
+#include "executors/facts.h"
+#include "parser/inventory.h"
+#include "planner/plan.h"
+
+static struct berth_facts *
+gather(const struct berth_inventory *inv, struct berth_error **err)
+{
+	struct berth_facts *facts = berth_facts_gather(inv, err);
+
+	if (facts == NULL)
+		return NULL;
+	for (size_t i = 0; i < facts->n_hosts; i++) {
+		if (!facts->hosts[i].reachable)
+			berth_log_warn("%s", facts->hosts[i].error);
+	}
+	return facts;
+}
+
+int
+berth_prepare(const char *inventory_path, const char *facts_path,
+	      struct berth_prepared *p, struct berth_error **err)
+{
+	memset(p, 0, sizeof(*p));
+	p->inv = berth_inventory_load(inventory_path, err);
+	if (p->inv == NULL)
+		return -1;
+	if (facts_path != NULL)
+		p->facts = berth_facts_load(facts_path, err);
+	else
+		p->facts = gather(p->inv, err);
+	if (p->facts != NULL)
+		p->plan = berth_plan_make(p->inv, p->facts, err);
+	if (p->plan == NULL) {
+		berth_prepared_release(p);
+		return -1;
+	}
+	return 0;
+}
+
+int
+berth_prepare_again(struct berth_prepared *p, struct berth_error **err)
+{
+	berth_plan_free(p->plan);
+	p->plan = NULL;
+	berth_facts_free(p->facts);
+	p->facts = gather(p->inv, err);
+	if (p->facts == NULL)
+		return -1;
+	p->plan = berth_plan_make(p->inv, p->facts, err);
+	return p->plan != NULL ? 0 : -1;
+}
+
+void
+berth_prepared_release(struct berth_prepared *p)
+{
+	berth_plan_free(p->plan);
+	berth_facts_free(p->facts);
+	berth_inventory_free(p->inv);
+	memset(p, 0, sizeof(*p));
+}

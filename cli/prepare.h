@@ -1,0 +1,38 @@
+/*
+ * What 'berth plan' and 'berth apply' share: load the inventory, observe
+ * the hosts (or load saved facts), and plan.
+ */
+#ifndef BERTH_CLI_PREPARE_H
+#define BERTH_CLI_PREPARE_H
+
+#include "core/error.h"
+#include "core/facts.h"
+#include "core/inventory.h"
+#include "core/plan.h"
+
+struct berth_prepared {
+	struct berth_inventory *inv;
+	struct berth_facts *facts;
+	struct berth_plan *plan;
+};
+
+/*
+ * Loads the inventory at inventory_path; takes facts from facts_path when
+ * it is not NULL, else gathers them from the hosts (warning on standard
+ * error for each unreachable host); makes the plan.  Returns 0 with every
+ * field of p set (free with berth_prepared_release()), or -1 with *err set
+ * and p empty.
+ */
+int berth_prepare(const char *inventory_path, const char *facts_path,
+		  struct berth_prepared *p, struct berth_error **err);
+
+/*
+ * Gathers facts again and plans again with p's inventory, replacing p's
+ * facts and plan.  Returns 0, or -1 with *err set.
+ */
+int berth_prepare_again(struct berth_prepared *p, struct berth_error **err);
+
+/* Frees what p holds.  p itself may be on the stack. */
+void berth_prepared_release(struct berth_prepared *p);
+
+#endif /* BERTH_CLI_PREPARE_H */

@@ -1,0 +1,178 @@
+/* One libvirt connection and one SSH session per host: see sessions.h. */
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include <libvirt/virterror.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "executors/libvirt.h"
+#include "executors/sessions.h"
+#include "executors/ssh.h"
+
+struct host_sessions {
+	const struct berth_host *host;
+	pthread_mutex_t lock;		/* guards opening, not use */
+	virConnectPtr conn;
+	char *conn_error;		/* why conn could not be opened */
+	struct berth_ssh *ssh;
+	char *ssh_error;
+	pthread_mutex_t ssh_lock;	/* one command at a time per session */
+};
+
+struct berth_sessions {
+	const struct berth_inventory *inv;
+	struct host_sessions *hosts;	/* in inventory order */
+	atomic_uint mutations;
+};
+
+struct berth_sessions *
+berth_sessions_new(const struct berth_inventory *inv)
+{
+	struct berth_sessions *s = xcalloc(1, sizeof(*s));
+
+	s->inv = inv;
+	s->hosts = xcalloc(inv->n_hosts + 1, sizeof(*s->hosts));
+	for (size_t i = 0; i < inv->n_hosts; i++) {
+		s->hosts[i].host = &inv->hosts[i];
+		pthread_mutex_init(&s->hosts[i].lock, NULL);
+		pthread_mutex_init(&s->hosts[i].ssh_lock, NULL);
+	}
+	atomic_init(&s->mutations, 0);
+	return s;
+}
+
+void
+berth_sessions_free(struct berth_sessions *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->inv->n_hosts; i++) {
+		struct host_sessions *h = &s->hosts[i];
+
+		if (h->conn != NULL)
+			virConnectClose(h->conn);
+		berth_ssh_close(h->ssh);
+		free(h->conn_error);
+		free(h->ssh_error);
+		pthread_mutex_destroy(&h->lock);
+		pthread_mutex_destroy(&h->ssh_lock);
+	}
+	free(s->hosts);
+	free(s);
+}
+
+static struct host_sessions *
+find(struct berth_sessions *s, const char *host, struct berth_error **err)
+{
+	for (size_t i = 0; i < s->inv->n_hosts; i++) {
+		if (berth_streq(s->hosts[i].host->name, host))
+			return &s->hosts[i];
+	}
+	berth_error_set(err, BERTH_ERROR_INTERNAL, "host '%s' is not in the inventory", host);
+	return NULL;
+}
+
+virConnectPtr
+berth_sessions_libvirt(struct berth_sessions *s, const char *host, struct berth_error **err)
+{
+	struct host_sessions *h = find(s, host, err);
+	struct berth_error *open_err = NULL;
+	virConnectPtr conn;
+
+	if (h == NULL)
+		return NULL;
+	pthread_mutex_lock(&h->lock);
+	if (h->conn == NULL && h->conn_error == NULL) {
+		h->conn = berth_libvirt_open(h->host, &open_err);
+		if (h->conn == NULL)
+			h->conn_error = xstrdup(berth_error_message(open_err));
+		berth_error_free(open_err);
+	}
+	conn = h->conn;
+	if (conn == NULL)
+		berth_error_set(err, BERTH_ERROR_HOST, "%s", h->conn_error);
+	pthread_mutex_unlock(&h->lock);
+	return conn;
+}
+
+static struct berth_ssh *
+ssh_session(struct host_sessions *h, struct berth_error **err)
+{
+	struct berth_error *open_err = NULL;
+	struct berth_ssh *ssh;
+
+	pthread_mutex_lock(&h->lock);
+	if (h->ssh == NULL && h->ssh_error == NULL) {
+		h->ssh = berth_ssh_connect(h->host, &open_err);
+		if (h->ssh == NULL)
+			h->ssh_error = xstrdup(berth_error_message(open_err));
+		berth_error_free(open_err);
+	}
+	ssh = h->ssh;
+	if (ssh == NULL)
+		berth_error_set(err, BERTH_ERROR_HOST, "%s", h->ssh_error);
+	pthread_mutex_unlock(&h->lock);
+	return ssh;
+}
+
+int
+berth_sessions_run(struct berth_sessions *s, const char *host, const char *cmd,
+		   struct berth_buf *out, struct berth_error **err)
+{
+	struct host_sessions *h = find(s, host, err);
+	BERTH_AUTOBUF struct berth_buf stdout_buf = BERTH_BUF_INIT;
+	BERTH_AUTOBUF struct berth_buf stderr_buf = BERTH_BUF_INIT;
+	struct berth_ssh *ssh;
+	int status = 0, rc;
+
+	if (h == NULL || (ssh = ssh_session(h, err)) == NULL)
+		return -1;
+	berth_log_debug("host '%s': running: %s", host, cmd);
+	pthread_mutex_lock(&h->ssh_lock);
+	rc = berth_ssh_run(ssh, cmd, &stdout_buf, &stderr_buf, &status, err);
+	pthread_mutex_unlock(&h->ssh_lock);
+	if (rc < 0)
+		return -1;
+	if (status != 0) {
+		berth_buf_rtrim(&stderr_buf);
+		berth_error_set(err, BERTH_ERROR_HOST, "host '%s': '%s' failed with exit status %d: %s",
+				host, cmd, status, stderr_buf.len > 0 ? stderr_buf.buf : "(no output)");
+		return -1;
+	}
+	if (out != NULL)
+		berth_buf_addn(out, stdout_buf.buf, stdout_buf.len);
+	return 0;
+}
+
+void
+berth_sessions_count_mutation(struct berth_sessions *s, const char *host,
+			      const char *call, const char *domain)
+{
+	atomic_fetch_add(&s->mutations, 1);
+	berth_log_info("host '%s': %s '%s'", host, call, domain);
+}
+
+unsigned
+berth_sessions_mutations(const struct berth_sessions *s)
+{
+	return atomic_load(&s->mutations);
+}
+
+int
+berth_sessions_lookup(struct berth_sessions *s, const char *host, const char *name,
+		      virDomainPtr *dom, struct berth_error **err)
+{
+	virConnectPtr conn = berth_sessions_libvirt(s, host, err);
+
+	*dom = NULL;
+	if (conn == NULL)
+		return -1;
+	*dom = virDomainLookupByName(conn, name);
+	if (*dom != NULL)
+		return 1;
+	if (virGetLastErrorCode() == VIR_ERR_NO_DOMAIN)
+		return 0;
+	berth_libvirt_error(err, BERTH_ERROR_HOST, "host '%s': cannot look up domain '%s'", host, name);
+	return -1;
+}

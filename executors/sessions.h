@@ -1,0 +1,59 @@
+/*
+ * The connections an apply uses: one libvirt connection and one SSH session
+ * per host, opened on first use and shared by every step that acts on that
+ * host, from any thread.  Also counts the mutating libvirt calls berth makes,
+ * so a test can prove that a converged apply makes none.
+ */
+#ifndef BERTH_EXECUTORS_SESSIONS_H
+#define BERTH_EXECUTORS_SESSIONS_H
+
+#include <libvirt/libvirt.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+#include "core/inventory.h"
+
+struct berth_sessions;
+
+/* New, with no connection open yet.  inv must outlive it.  Cannot fail. */
+struct berth_sessions *berth_sessions_new(const struct berth_inventory *inv);
+
+/* Closes every connection and frees s.  Accepts NULL. */
+void berth_sessions_free(struct berth_sessions *s);
+BERTH_DEFINE_AUTOPTR(berth_sessions, berth_sessions_free)
+
+/*
+ * The libvirt connection to host (opened now if it is not yet).  Borrowed:
+ * valid until berth_sessions_free().  NULL with a HOST error naming the host
+ * if it cannot be opened; the failure is remembered, not retried.
+ */
+virConnectPtr berth_sessions_libvirt(struct berth_sessions *s, const char *host,
+				     struct berth_error **err);
+
+/*
+ * Runs cmd on host over SSH.  Returns 0 with its standard output appended to
+ * out (which may be NULL), or -1 with a HOST error naming the host and the
+ * command's exit status and standard error when it fails.
+ */
+int berth_sessions_run(struct berth_sessions *s, const char *host, const char *cmd,
+		       struct berth_buf *out, struct berth_error **err);
+
+/*
+ * Records that a mutating libvirt call (call, e.g. "virDomainCreate") was
+ * made on host for domain, and logs it at info level.  Thread-safe.
+ */
+void berth_sessions_count_mutation(struct berth_sessions *s, const char *host,
+				   const char *call, const char *domain);
+
+/* How many mutating calls were recorded so far. */
+unsigned berth_sessions_mutations(const struct berth_sessions *s);
+
+/*
+ * The domain called name on host: 1 with *dom set (the caller frees it with
+ * virDomainFree), 0 with *dom NULL if host has no such domain, -1 with an
+ * error if host cannot be asked.
+ */
+int berth_sessions_lookup(struct berth_sessions *s, const char *host, const char *name,
+			  virDomainPtr *dom, struct berth_error **err);
+
+#endif /* BERTH_EXECUTORS_SESSIONS_H */

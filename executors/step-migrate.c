@@ -1,0 +1,140 @@
+/*
+ * migrate-live: a running domain moved from its host to the destination
+ * while it runs, over shared storage (its disks are NFS network disks both
+ * hosts reach, so libvirt copies only memory).  Peer-to-peer: the source's
+ * libvirtd connects to the destination's over SSH; the definition is made
+ * persistent on the destination and removed from the source in the same
+ * job.  Done when the domain runs on the destination and is gone from the
+ * source.
+ *
+ * virDomainMigrateToURI3 rather than virDomainMigrate3: with PEER2PEER,
+ * virDomainMigrate3 would hand the source libvirtd the URI of berth's own
+ * connection to the destination, whose key paths are the controller's.
+ */
+#include <libvirt/virterror.h>
+#include <time.h>
+
+#include "core/facts.h"
+#include "executors/libvirt.h"
+#include "executors/step.h"
+
+static const char *
+where_text(int found, int state)
+{
+	if (found <= 0)
+		return "absent";
+	return berth_dom_state_name((enum berth_dom_state)state);
+}
+
+static int
+lookup_state(struct berth_step_ctx *ctx, const char *host, const char *name,
+	     int *state, struct berth_error **err)
+{
+	virDomainPtr dom;
+	int found = berth_sessions_lookup(ctx->sessions, host, name, &dom, err);
+
+	*state = -1;
+	if (found == 1) {
+		*state = berth_step_domain_state(dom, host, err);
+		virDomainFree(dom);
+		if (*state < 0)
+			return -1;
+	}
+	return found;
+}
+
+static int
+migrate_check(struct berth_step_ctx *ctx, const struct berth_step *step, struct berth_error **err)
+{
+	int on_src, on_dst, src_state, dst_state;
+
+	on_src = lookup_state(ctx, step->host, step->domain, &src_state, err);
+	if (on_src < 0)
+		return -1;
+	on_dst = lookup_state(ctx, step->dest, step->domain, &dst_state, err);
+	if (on_dst < 0)
+		return -1;
+	if (on_dst == 1 && dst_state == BERTH_DOM_RUNNING && on_src == 0)
+		return 1;
+	if (on_src == 1 && src_state == BERTH_DOM_RUNNING && on_dst == 0)
+		return 0;
+	berth_error_set(err, BERTH_ERROR_HOST,
+			"domain '%s' is %s on '%s' and %s on '%s', not running on '%s' only as the plan expected: run 'berth plan' again",
+			step->domain, where_text(on_src, src_state), step->host,
+			where_text(on_dst, dst_state), step->dest, step->host);
+	return -1;
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * The completed job's figures, read on the destination: with
+ * UNDEFINE_SOURCE the source no longer has the domain to ask.
+ */
+static void
+add_job_stats(struct berth_step_ctx *ctx, const struct berth_step *step, struct berth_buf *note)
+{
+	virTypedParameterPtr params = NULL;
+	unsigned long long elapsed = 0, downtime = 0, bytes = 0;
+	int nparams = 0;
+	virDomainPtr dom;
+
+	if (berth_sessions_lookup(ctx->sessions, step->dest, step->domain, &dom, NULL) != 1)
+		return;
+	if (virDomainGetJobStats(dom, &(int){ 0 }, &params, &nparams,
+				 VIR_DOMAIN_JOB_STATS_COMPLETED) == 0) {
+		virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_TIME_ELAPSED, &elapsed);
+		virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_DOWNTIME, &downtime);
+		virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_DATA_PROCESSED, &bytes);
+		berth_buf_addf(note, " (libvirt job %llu ms, downtime %llu ms, %.1f MiB transferred)",
+			       elapsed, downtime, (double)bytes / (1024.0 * 1024.0));
+		virTypedParamsFree(params, nparams);
+	}
+	virDomainFree(dom);
+}
+
+static int
+migrate_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
+	      struct berth_buf *note, struct berth_error **err)
+{
+	const struct berth_host *dest = berth_inventory_host(ctx->inv, step->dest);
+	const unsigned int flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER |
+				   VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE;
+	BERTH_AUTOFREE char *uri = NULL;
+	virDomainPtr dom;
+	double start;
+	int rc;
+
+	if (dest == NULL) {
+		berth_error_set(err, BERTH_ERROR_INTERNAL, "host '%s' is not in the inventory", step->dest);
+		return -1;
+	}
+	if (berth_sessions_lookup(ctx->sessions, step->host, step->domain, &dom, err) <= 0)
+		return -1;
+	uri = berth_host_peer_uri(dest);
+	berth_sessions_count_mutation(ctx->sessions, step->host, "virDomainMigrateToURI3", step->domain);
+	start = now_s();
+	rc = virDomainMigrateToURI3(dom, uri, NULL, 0, flags);
+	if (rc < 0)
+		berth_libvirt_error(err, BERTH_ERROR_HOST,
+				    "host '%s': live migration of domain '%s' to '%s' (%s) failed, the domain still runs on '%s'",
+				    step->host, step->domain, step->dest, uri, step->host);
+	virDomainFree(dom);
+	if (rc < 0)
+		return -1;
+	berth_buf_addf(note, "migrated in %.2f s", now_s() - start);
+	add_job_stats(ctx, step, note);
+	return 0;
+}
+
+const struct berth_step_ops berth_step_migrate_live_ops = {
+	.check = migrate_check,
+	.apply = migrate_apply,
+};

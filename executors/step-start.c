@@ -1,0 +1,50 @@
+/* start: the domain running on its host.  Done when it runs already. */
+#include "core/facts.h"
+#include "executors/libvirt.h"
+#include "executors/step.h"
+
+static int
+start_check(struct berth_step_ctx *ctx, const struct berth_step *step, struct berth_error **err)
+{
+	virDomainPtr dom;
+	int found, state;
+
+	found = berth_sessions_lookup(ctx->sessions, step->host, step->domain, &dom, err);
+	if (found < 0)
+		return -1;
+	if (found == 0) {
+		berth_error_set(err, BERTH_ERROR_HOST,
+				"host '%s': domain '%s' is not defined, so it cannot be started",
+				step->host, step->domain);
+		return -1;
+	}
+	state = berth_step_domain_state(dom, step->host, err);
+	virDomainFree(dom);
+	if (state < 0)
+		return -1;
+	return state == BERTH_DOM_RUNNING ? 1 : 0;
+}
+
+static int
+start_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
+	    struct berth_buf *note, struct berth_error **err)
+{
+	virDomainPtr dom;
+	int rc;
+
+	(void)note;
+	if (berth_sessions_lookup(ctx->sessions, step->host, step->domain, &dom, err) <= 0)
+		return -1;
+	berth_sessions_count_mutation(ctx->sessions, step->host, "virDomainCreate", step->domain);
+	rc = virDomainCreate(dom);
+	if (rc < 0)
+		berth_libvirt_error(err, BERTH_ERROR_HOST, "host '%s': cannot start domain '%s'",
+				    step->host, step->domain);
+	virDomainFree(dom);
+	return rc < 0 ? -1 : 0;
+}
+
+const struct berth_step_ops berth_step_start_ops = {
+	.check = start_check,
+	.apply = start_apply,
+};

@@ -1,0 +1,34 @@
+/* The table of step executors, and what they share. */
+#include "core/facts.h"
+#include "executors/libvirt.h"
+#include "executors/step.h"
+
+static const struct berth_step_ops *const step_ops[] = {
+	[BERTH_STEP_IMAGE_CREATE] = &berth_step_image_create_ops,
+	[BERTH_STEP_DEFINE] = &berth_step_define_ops,
+	[BERTH_STEP_START] = &berth_step_start_ops,
+	[BERTH_STEP_STOP] = &berth_step_stop_ops,
+	[BERTH_STEP_MIGRATE_LIVE] = &berth_step_migrate_live_ops,
+	[BERTH_STEP_VERIFY] = &berth_step_verify_ops,
+};
+_Static_assert(sizeof(step_ops) / sizeof(step_ops[0]) == BERTH_STEP_LAST,
+	       "an executor for every step kind");
+
+const struct berth_step_ops *
+berth_step_ops_for(enum berth_step_kind kind)
+{
+	return step_ops[kind];
+}
+
+int
+berth_step_domain_state(virDomainPtr dom, const char *host, struct berth_error **err)
+{
+	int state, reason;
+
+	if (virDomainGetState(dom, &state, &reason, 0) < 0) {
+		berth_libvirt_error(err, BERTH_ERROR_HOST, "host '%s': cannot read the state of domain '%s'",
+				    host, virDomainGetName(dom));
+		return -1;
+	}
+	return (int)berth_libvirt_dom_state(state, reason);
+}

@@ -1,0 +1,54 @@
+/*
+ * Step executors: one table of functions per step kind (step-*.c), found
+ * by kind.  The scheduler (apply.c) calls check() first: every step
+ * re-checks its own precondition against the live host, so a repeated or
+ * resumed apply does no harm; only if the goal is not met yet does it call
+ * apply().
+ */
+#ifndef BERTH_EXECUTORS_STEP_H
+#define BERTH_EXECUTORS_STEP_H
+
+#include <stdbool.h>
+
+#include "core/error.h"
+#include "core/inventory.h"
+#include "core/plan.h"
+#include "executors/sessions.h"
+
+struct berth_step_ctx {
+	const struct berth_inventory *inv;
+	struct berth_sessions *sessions;
+	unsigned stop_timeout_s;	/* graceful shutdown before destroy */
+};
+
+struct berth_step_ops {
+	/*
+	 * 1 if the step's goal already holds on the live hosts (nothing to
+	 * do), 0 if apply() must act, -1 with *err set if it cannot tell or
+	 * the hosts are in a state the plan did not expect.
+	 */
+	int (*check)(struct berth_step_ctx *ctx, const struct berth_step *step,
+		     struct berth_error **err);
+	/*
+	 * Does the step.  Returns 0, appending to note (for people) what it
+	 * did when there is more to say than "done", or -1 with *err set.
+	 */
+	int (*apply)(struct berth_step_ctx *ctx, const struct berth_step *step,
+		     struct berth_buf *note, struct berth_error **err);
+};
+
+extern const struct berth_step_ops berth_step_image_create_ops;
+extern const struct berth_step_ops berth_step_define_ops;
+extern const struct berth_step_ops berth_step_start_ops;
+extern const struct berth_step_ops berth_step_stop_ops;
+extern const struct berth_step_ops berth_step_migrate_live_ops;
+extern const struct berth_step_ops berth_step_verify_ops;
+
+/* The executor of kind.  Never NULL for a kind below BERTH_STEP_LAST. */
+const struct berth_step_ops *berth_step_ops_for(enum berth_step_kind kind);
+
+/* The domain's state as facts name it, or -1 with an error. */
+int berth_step_domain_state(virDomainPtr dom, const char *host,
+			    struct berth_error **err);
+
+#endif /* BERTH_EXECUTORS_STEP_H */
