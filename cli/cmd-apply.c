@@ -78,6 +78,7 @@ apply(struct berth_prepared *p, const struct berth_apply_opts *opts, struct bert
 
 	printf("\nApplying:\n");
 	fflush(stdout);
+	berth_sessions_open_all(sessions);
 	rc = berth_apply_plan(p->inv, p->plan, sessions, opts, &rep, err);
 	printf("\nApply: %u done, %u already done, %u failed, %u not run; %u mutating libvirt calls.\n",
 	       rep.done, rep.skipped, rep.failed, rep.not_run, berth_sessions_mutations(sessions));

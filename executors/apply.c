@@ -37,6 +37,7 @@ struct job {
 
 struct scheduler {
 	const struct berth_apply_opts *opts;
+	const struct berth_step_ops *(*ops_for)(enum berth_step_kind kind);
 	struct berth_step_ctx ctx;
 	struct job *jobs;		/* one per step, same index */
 	size_t n_jobs;
@@ -145,7 +146,7 @@ run_job(void *arg)
 {
 	struct job *job = arg;
 	struct scheduler *s = job->sched;
-	const struct berth_step_ops *ops = berth_step_ops_for(job->step->kind);
+	const struct berth_step_ops *ops = s->ops_for(job->step->kind);
 	double start = now_s();
 	int rc;
 
@@ -209,8 +210,18 @@ berth_apply_plan(const struct berth_inventory *inv, const struct berth_plan *pla
 		 struct berth_sessions *sessions, const struct berth_apply_opts *opts,
 		 struct berth_apply_report *rep, struct berth_error **err)
 {
+	return berth_apply_plan_with(inv, plan, sessions, opts, berth_step_ops_for, rep, err);
+}
+
+int
+berth_apply_plan_with(const struct berth_inventory *inv, const struct berth_plan *plan,
+		      struct berth_sessions *sessions, const struct berth_apply_opts *opts,
+		      const struct berth_step_ops *(*ops_for)(enum berth_step_kind kind),
+		      struct berth_apply_report *rep, struct berth_error **err)
+{
 	struct scheduler s = {
 		.opts = opts,
+		.ops_for = ops_for,
 		.ctx = { .inv = inv, .sessions = sessions, .stop_timeout_s = opts->stop_timeout_s },
 		.n_jobs = plan->n_steps,
 	};

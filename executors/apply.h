@@ -46,4 +46,15 @@ int berth_apply_plan(const struct berth_inventory *inv, const struct berth_plan 
 		     struct berth_sessions *sessions, const struct berth_apply_opts *opts,
 		     struct berth_apply_report *rep, struct berth_error **err);
 
+struct berth_step_ops;
+
+/*
+ * berth_apply_plan() with the step executors that ops_for returns instead
+ * of the real ones: tests plug in fakes that record calls.
+ */
+int berth_apply_plan_with(const struct berth_inventory *inv, const struct berth_plan *plan,
+			  struct berth_sessions *sessions, const struct berth_apply_opts *opts,
+			  const struct berth_step_ops *(*ops_for)(enum berth_step_kind kind),
+			  struct berth_apply_report *rep, struct berth_error **err);
+
 #endif /* BERTH_EXECUTORS_APPLY_H */

@@ -96,6 +96,38 @@ berth_sessions_libvirt(struct berth_sessions *s, const char *host, struct berth_
 	return conn;
 }
 
+struct opener {
+	struct berth_sessions *s;
+	const char *host;
+	pthread_t thread;
+	bool started;
+};
+
+static void *
+open_one(void *arg)
+{
+	struct opener *o = arg;
+
+	berth_sessions_libvirt(o->s, o->host, NULL);
+	return NULL;
+}
+
+void
+berth_sessions_open_all(struct berth_sessions *s)
+{
+	struct opener *o = xcalloc(s->inv->n_hosts + 1, sizeof(*o));
+
+	for (size_t i = 0; i < s->inv->n_hosts; i++) {
+		o[i] = (struct opener){ .s = s, .host = s->inv->hosts[i].name };
+		o[i].started = pthread_create(&o[i].thread, NULL, open_one, &o[i]) == 0;
+	}
+	for (size_t i = 0; i < s->inv->n_hosts; i++) {
+		if (o[i].started)
+			pthread_join(o[i].thread, NULL);
+	}
+	free(o);
+}
+
 static struct berth_ssh *
 ssh_session(struct host_sessions *h, struct berth_error **err)
 {

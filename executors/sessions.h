@@ -31,6 +31,14 @@ virConnectPtr berth_sessions_libvirt(struct berth_sessions *s, const char *host,
 				     struct berth_error **err);
 
 /*
+ * Opens the libvirt connection of every host of the inventory at once, one
+ * thread per host, so that no step pays for a connection on its own time.
+ * A host that cannot be reached is remembered as by berth_sessions_libvirt()
+ * and reported by the first step that needs it.  Cannot fail.
+ */
+void berth_sessions_open_all(struct berth_sessions *s);
+
+/*
  * Runs cmd on host over SSH.  Returns 0 with its standard output appended to
  * out (which may be NULL), or -1 with a HOST error naming the host and the
  * command's exit status and standard error when it fails.
