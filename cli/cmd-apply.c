@@ -99,7 +99,7 @@ berth_cmd_apply(const struct berth_command *self, int argc, char **argv,
 	struct berth_prepared p;
 	struct berth_cli_getopt opt;
 	bool yes = false;
-	int c, rc;
+	int c, end, rc;
 
 	berth_command_getopt_init(&opt, self, argc, argv);
 	while ((c = berth_cli_getopt_next(&opt, err)) > 0) {
@@ -119,14 +119,9 @@ berth_cmd_apply(const struct berth_command *self, int argc, char **argv,
 			break;
 		}
 	}
-	if (c != BERTH_CLI_OPT_END)
-		return berth_cli_getopt_stopped(c);
-	if (berth_cli_getopt_operands(&opt, 0, 0, err) < 0)
-		return -1;
-	if (inventory == NULL) {
-		berth_error_set(err, BERTH_ERROR_USAGE, "apply needs an inventory: -i FILE");
-		return -1;
-	}
+	end = berth_command_options_end(self, &opt, c, true, inventory, err);
+	if (end <= 0)
+		return end;
 	opts.progress = stdout;
 
 	if (berth_prepare(inventory, NULL, &p, err) < 0)

@@ -78,7 +78,7 @@ berth_cmd_facts(const struct berth_command *self, int argc, char **argv,
 	struct berth_cli_getopt opt;
 	const char *inventory = NULL;
 	const char *output = NULL;
-	int c;
+	int c, end;
 
 	berth_command_getopt_init(&opt, self, argc, argv);
 	while ((c = berth_cli_getopt_next(&opt, err)) > 0) {
@@ -91,15 +91,9 @@ berth_cmd_facts(const struct berth_command *self, int argc, char **argv,
 			break;
 		}
 	}
-	if (c != BERTH_CLI_OPT_END)
-		return berth_cli_getopt_stopped(c);
-	if (berth_cli_getopt_operands(&opt, 0, 0, err) < 0)
-		return -1;
-	if (inventory == NULL) {
-		berth_error_set(err, BERTH_ERROR_USAGE,
-				"missing option '--inventory' for command '%s'", self->name);
-		return -1;
-	}
+	end = berth_command_options_end(self, &opt, c, true, inventory, err);
+	if (end <= 0)
+		return end;
 
 	inv = berth_inventory_load(inventory, err);
 	if (inv == NULL)

@@ -15,7 +15,7 @@ berth_cmd_version(const struct berth_command *self, int argc, char **argv,
 	BERTH_AUTOPTR(berth_out) out = NULL;
 	struct berth_cli_getopt opt;
 	bool json = false;
-	int c;
+	int c, end;
 
 	berth_command_getopt_init(&opt, self, argc, argv);
 	while ((c = berth_cli_getopt_next(&opt, err)) > 0) {
@@ -25,10 +25,9 @@ berth_cmd_version(const struct berth_command *self, int argc, char **argv,
 			break;
 		}
 	}
-	if (c != BERTH_CLI_OPT_END)
-		return berth_cli_getopt_stopped(c);
-	if (berth_cli_getopt_operands(&opt, 0, 0, err) < 0)
-		return -1;
+	end = berth_command_options_end(self, &opt, c, false, NULL, err);
+	if (end <= 0)
+		return end;
 
 	out = berth_out_new(stdout, json ? BERTH_OUT_JSON : BERTH_OUT_TEXT);
 	berth_out_string(out, "version", "berth %s\n", BERTH_VERSION);

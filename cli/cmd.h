@@ -71,6 +71,17 @@ void berth_command_getopt_init(struct berth_cli_getopt *g,
 			       const struct berth_command *cmd,
 			       int argc, char **argv);
 
+/*
+ * Ends the option loop of a command that takes no operands; c is what
+ * berth_cli_getopt_next() returned last.  With need_inventory, -i must have
+ * been given (inventory is its value).  Returns 1 for the command to go on,
+ * 0 when it is done (its help was printed), or -1 with a usage error:
+ * "missing option '--inventory' for command 'plan'".
+ */
+int berth_command_options_end(const struct berth_command *cmd, const struct berth_cli_getopt *g,
+			      int c, bool need_inventory, const char *inventory,
+			      struct berth_error **err);
+
 /* Prints berth's usage: global options and every command. */
 void berth_usage_print(FILE *fp);
 

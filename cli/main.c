@@ -131,6 +131,23 @@ berth_command_getopt_init(struct berth_cli_getopt *g, const struct berth_command
 	g->help_data = cmd;
 }
 
+int
+berth_command_options_end(const struct berth_command *cmd, const struct berth_cli_getopt *g,
+			  int c, bool need_inventory, const char *inventory,
+			  struct berth_error **err)
+{
+	if (c != BERTH_CLI_OPT_END)
+		return berth_cli_getopt_stopped(c);
+	if (berth_cli_getopt_operands(g, 0, 0, err) < 0)
+		return -1;
+	if (need_inventory && inventory == NULL) {
+		berth_error_set(err, BERTH_ERROR_USAGE,
+				"missing option '--inventory' for command '%s'", cmd->name);
+		return -1;
+	}
+	return 1;
+}
+
 /* Prints err as "berth: MESSAGE" and returns the exit status it calls for. */
 static int
 report(const struct berth_command *cmd, const struct berth_error *err)
