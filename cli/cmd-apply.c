@@ -84,8 +84,8 @@ apply(struct berth_prepared *p, const struct berth_apply_opts *opts, struct bert
 	       rep.done, rep.skipped, rep.failed, rep.not_run, berth_sessions_mutations(sessions));
 	if (rc < 0) {
 		berth_error_prefix(err, "apply stopped: ");
-		fprintf(stderr, "berth: no guest was stopped by the failure: each still runs on its "
-			"source or its destination; run 'berth apply' again to finish\n");
+		fprintf(stderr, "berth: a failed live migration leaves its guest running on the "
+			"source; run 'berth apply' again to finish the job\n");
 	}
 	return rc;
 }
