@@ -17,7 +17,7 @@
 
 #include "core/buf.h"
 #include "parser/fields.h"
-#include "parser/name-index.h"
+#include "core/name-index.h"
 #include "parser/references.h"
 
 #define N_FIELDS(table) (sizeof(table) / sizeof((table)[0]))

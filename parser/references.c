@@ -2,7 +2,7 @@
 #include "parser/references.h"
 
 #include "core/util.h"
-#include "parser/name-index.h"
+#include "core/name-index.h"
 
 struct checker {
 	struct berth_parse *p;

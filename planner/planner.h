@@ -24,7 +24,7 @@
 #include "core/error.h"
 #include "core/facts.h"
 #include "core/inventory.h"
-#include "parser/name-index.h"
+#include "core/name-index.h"
 
 /* A host where a domain is defined now (a reachable inventory host). */
 struct berth_site {

@@ -12,8 +12,8 @@
  *	...
  *	berth_name_index_release(&hosts);
  */
-#ifndef BERTH_PARSER_NAME_INDEX_H
-#define BERTH_PARSER_NAME_INDEX_H
+#ifndef BERTH_CORE_NAME_INDEX_H
+#define BERTH_CORE_NAME_INDEX_H
 
 #include <stddef.h>
 
@@ -40,4 +40,4 @@ const void *berth_name_index_add(struct berth_name_index *idx, const char *name,
 /* The value added with name, or NULL. */
 const void *berth_name_index_find(const struct berth_name_index *idx, const char *name);
 
-#endif /* BERTH_PARSER_NAME_INDEX_H */
+#endif /* BERTH_CORE_NAME_INDEX_H */

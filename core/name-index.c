@@ -1,5 +1,5 @@
 /* The name index: open addressing with linear probing; see name-index.h. */
-#include "parser/name-index.h"
+#include "core/name-index.h"
 
 #include <stdint.h>
 #include <string.h>
