@@ -10,22 +10,7 @@
 #include <unistd.h>
 
 #include "core/facts.h"
-
-static char *
-write_temp(const char *content)
-{
-	const char *dir = getenv("TMPDIR");
-	char *path = xasprintf("%s/berth-test-facts-XXXXXX", dir != NULL ? dir : "/tmp");
-	int fd = mkstemp(path);
-	FILE *fp;
-
-	assert_true(fd >= 0);
-	fp = fdopen(fd, "w");
-	assert_non_null(fp);
-	assert_true(fputs(content, fp) >= 0);
-	assert_int_equal(fclose(fp), 0);
-	return path;
-}
+#include "tests/fixture/fixture.h"
 
 static char **
 strv(const char *a, const char *b)
@@ -105,7 +90,7 @@ test_facts_json_round_trip_keeps_every_field(void **state)
 	BERTH_AUTOPTR(berth_facts) loaded = NULL;
 	BERTH_AUTOPTR(berth_error) err = NULL;
 	BERTH_AUTOFREE char *json = berth_facts_to_json(facts);
-	BERTH_AUTOFREE char *path = write_temp(json);
+	BERTH_AUTOFREE char *path = berth_fx_write_temp(json);
 	BERTH_AUTOFREE char *again = NULL;
 	const struct berth_domain_fact *d;
 
@@ -130,7 +115,7 @@ static char *
 load_error(const char *content, char **path_out)
 {
 	BERTH_AUTOPTR(berth_error) err = NULL;
-	char *path = write_temp(content);
+	char *path = berth_fx_write_temp(content);
 	struct berth_facts *f = berth_facts_load(path, &err);
 
 	unlink(path);

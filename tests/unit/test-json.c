@@ -9,29 +9,13 @@
 #include <unistd.h>
 
 #include "core/json.h"
-
-/* Writes content to a new temporary file and returns its path (free it). */
-static char *
-write_temp(const char *content)
-{
-	const char *dir = getenv("TMPDIR");
-	char *path = xasprintf("%s/berth-test-json-XXXXXX", dir != NULL ? dir : "/tmp");
-	int fd = mkstemp(path);
-	FILE *fp;
-
-	assert_true(fd >= 0);
-	fp = fdopen(fd, "w");
-	assert_non_null(fp);
-	assert_true(fputs(content, fp) >= 0);
-	assert_int_equal(fclose(fp), 0);
-	return path;
-}
+#include "tests/fixture/fixture.h"
 
 /* Loads content from a temporary file; returns the value, or NULL and *err. */
 static json_t *
 load(const char *content, char **path_out, struct berth_error **err)
 {
-	char *path = write_temp(content);
+	char *path = berth_fx_write_temp(content);
 	json_t *value = berth_json_load_file(path, err);
 
 	unlink(path);
