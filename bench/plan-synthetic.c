@@ -15,8 +15,8 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "core/util.h"
 #include "planner/plan.h"
 #include "tests/fixture/fixture.h"
 
@@ -36,15 +36,6 @@ arg(int argc, char **argv, int i, unsigned long fallback)
 		exit(2);
 	}
 	return v;
-}
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* The inventory: hosts h0..h(N-1), share on the last, domains hH-dD on hH. */
@@ -118,9 +109,9 @@ main(int argc, char **argv)
 	}
 	inv = make_inventory(n_hosts, per_host);
 	facts = make_facts(inv, moving);
-	start = now_ms();
+	start = berth_now_s();
 	plan = berth_plan_make(inv, facts, &err);
-	ms = now_ms() - start;
+	ms = (berth_now_s() - start) * 1000;
 	if (plan == NULL) {
 		fprintf(stderr, "plan-synthetic: %s\n", berth_error_message(err));
 		return 1;

@@ -3,6 +3,7 @@
 #include "core/util.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 #include "core/mem.h"
 
@@ -74,4 +75,13 @@ berth_shell_quote(const char *value)
 	}
 	berth_buf_addch(&q, '\'');
 	return berth_buf_detach(&q);
+}
+
+double
+berth_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

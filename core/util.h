@@ -36,4 +36,10 @@ const char *berth_suggest(const char *word, const char *const *candidates, size_
  */
 char *berth_shell_quote(const char *value);
 
+/*
+ * Seconds on the monotonic clock, for measuring how long something took.
+ * Cannot fail.
+ */
+double berth_now_s(void);
+
 #endif /* BERTH_CORE_UTIL_H */

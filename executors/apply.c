@@ -6,7 +6,6 @@
  */
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/buf.h"
 #include "core/log.h"
@@ -46,15 +45,6 @@ struct scheduler {
 	unsigned running;
 	unsigned migrating;
 };
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static bool
 touches(const struct berth_step *step, const char *host)
@@ -147,13 +137,13 @@ run_job(void *arg)
 	struct job *job = arg;
 	struct scheduler *s = job->sched;
 	const struct berth_step_ops *ops = s->ops_for(job->step->kind);
-	double start = now_s();
+	double start = berth_now_s();
 	int rc;
 
 	rc = ops->check(&s->ctx, job->step, &job->error);
 	if (rc == 0)
 		rc = ops->apply(&s->ctx, job->step, &job->note, &job->error) == 0 ? 2 : -1;
-	job->seconds = now_s() - start;
+	job->seconds = berth_now_s() - start;
 
 	pthread_mutex_lock(&s->lock);
 	job->status = rc == 1 ? STEP_SKIPPED : rc == 2 ? STEP_DONE : STEP_FAILED;

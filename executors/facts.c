@@ -6,11 +6,11 @@
  */
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
 
 #include <libxml/parser.h>
 
 #include "core/log.h"
+#include "core/util.h"
 #include "executors/facts.h"
 #include "executors/libvirt.h"
 
@@ -54,15 +54,6 @@ struct ssh_side {
 	struct berth_error *err;
 	pthread_t thread;
 };
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 ssh_side_set_reached(struct ssh_side *side, int reached)
@@ -165,7 +156,7 @@ host_thread(void *arg)
 {
 	struct host_job *job = arg;
 	BERTH_AUTOPTR(berth_error) err = NULL;
-	long long start = now_ms();
+	double start = berth_now_s();
 
 	job->fact->name = xstrdup(job->host->name);
 	if (gather_host(job, &err) < 0) {
@@ -177,8 +168,8 @@ host_thread(void *arg)
 		berth_log_info("%s", job->fact->error);
 	} else {
 		job->fact->reachable = true;
-		berth_log_info("host '%s': %zu domains, facts in %lld ms", job->host->name,
-			       job->fact->n_domains, now_ms() - start);
+		berth_log_info("host '%s': %zu domains, facts in %.0f ms", job->host->name,
+			       job->fact->n_domains, (berth_now_s() - start) * 1000);
 	}
 	return NULL;
 }

@@ -12,9 +12,9 @@
  * connection to the destination, whose key paths are the controller's.
  */
 #include <libvirt/virterror.h>
-#include <time.h>
 
 #include "core/facts.h"
+#include "core/util.h"
 #include "executors/libvirt.h"
 #include "executors/step.h"
 
@@ -65,15 +65,6 @@ migrate_check(struct berth_step_ctx *ctx, const struct berth_step *step, struct 
 	return -1;
 }
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /*
  * The completed job's figures, read on the destination: with
  * UNDEFINE_SOURCE the source no longer has the domain to ask.
@@ -120,7 +111,7 @@ migrate_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
 		return -1;
 	uri = berth_host_peer_uri(dest);
 	berth_sessions_count_mutation(ctx->sessions, step->host, "virDomainMigrateToURI3", step->domain);
-	start = now_s();
+	start = berth_now_s();
 	rc = virDomainMigrateToURI3(dom, uri, NULL, 0, flags);
 	if (rc < 0)
 		berth_libvirt_error(err, BERTH_ERROR_HOST,
@@ -129,7 +120,7 @@ migrate_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
 	virDomainFree(dom);
 	if (rc < 0)
 		return -1;
-	berth_buf_addf(note, "migrated in %.2f s", now_s() - start);
+	berth_buf_addf(note, "migrated in %.2f s", berth_now_s() - start);
 	add_job_stats(ctx, step, note);
 	return 0;
 }

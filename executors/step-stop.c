@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/facts.h"
+#include "core/util.h"
 #include "executors/libvirt.h"
 #include "executors/step.h"
 
@@ -25,21 +26,12 @@ stop_check(struct berth_step_ctx *ctx, const struct berth_step *step, struct ber
 	return state == BERTH_DOM_SHUTOFF ? 1 : 0;
 }
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int
 stop_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
 	   struct berth_buf *note, struct berth_error **err)
 {
 	struct timespec pause = { .tv_sec = 0, .tv_nsec = 100 * 1000 * 1000 };
-	double start = now_s();
+	double start = berth_now_s();
 	virDomainPtr dom;
 	int state = BERTH_DOM_RUNNING;
 
@@ -52,14 +44,14 @@ stop_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
 		virDomainFree(dom);
 		return -1;
 	}
-	while (now_s() - start < ctx->stop_timeout_s) {
+	while (berth_now_s() - start < ctx->stop_timeout_s) {
 		state = berth_step_domain_state(dom, step->host, err);
 		if (state < 0 || state == BERTH_DOM_SHUTOFF)
 			break;
 		nanosleep(&pause, NULL);
 	}
 	if (state == BERTH_DOM_SHUTOFF) {
-		berth_buf_addf(note, "shut down in %.1f s", now_s() - start);
+		berth_buf_addf(note, "shut down in %.1f s", berth_now_s() - start);
 	} else if (state >= 0) {
 		berth_sessions_count_mutation(ctx->sessions, step->host, "virDomainDestroy", step->domain);
 		if (virDomainDestroy(dom) < 0) {
