@@ -27,31 +27,14 @@ where_text(int found, int state)
 }
 
 static int
-lookup_state(struct berth_step_ctx *ctx, const char *host, const char *name,
-	     int *state, struct berth_error **err)
-{
-	virDomainPtr dom;
-	int found = berth_sessions_lookup(ctx->sessions, host, name, &dom, err);
-
-	*state = -1;
-	if (found == 1) {
-		*state = berth_step_domain_state(dom, host, err);
-		virDomainFree(dom);
-		if (*state < 0)
-			return -1;
-	}
-	return found;
-}
-
-static int
 migrate_check(struct berth_step_ctx *ctx, const struct berth_step *step, struct berth_error **err)
 {
 	int on_src, on_dst, src_state, dst_state;
 
-	on_src = lookup_state(ctx, step->host, step->domain, &src_state, err);
+	on_src = berth_step_lookup_state(ctx, step->host, step->domain, &src_state, err);
 	if (on_src < 0)
 		return -1;
-	on_dst = lookup_state(ctx, step->dest, step->domain, &dst_state, err);
+	on_dst = berth_step_lookup_state(ctx, step->dest, step->domain, &dst_state, err);
 	if (on_dst < 0)
 		return -1;
 	if (on_dst == 1 && dst_state == BERTH_DOM_RUNNING && on_src == 0)

@@ -6,10 +6,8 @@
 static int
 start_check(struct berth_step_ctx *ctx, const struct berth_step *step, struct berth_error **err)
 {
-	virDomainPtr dom;
-	int found, state;
+	int state, found = berth_step_lookup_state(ctx, step->host, step->domain, &state, err);
 
-	found = berth_sessions_lookup(ctx->sessions, step->host, step->domain, &dom, err);
 	if (found < 0)
 		return -1;
 	if (found == 0) {
@@ -18,10 +16,6 @@ start_check(struct berth_step_ctx *ctx, const struct berth_step *step, struct be
 				step->host, step->domain);
 		return -1;
 	}
-	state = berth_step_domain_state(dom, step->host, err);
-	virDomainFree(dom);
-	if (state < 0)
-		return -1;
 	return state == BERTH_DOM_RUNNING ? 1 : 0;
 }
 

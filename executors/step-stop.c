@@ -13,17 +13,12 @@
 static int
 stop_check(struct berth_step_ctx *ctx, const struct berth_step *step, struct berth_error **err)
 {
-	virDomainPtr dom;
-	int found, state;
+	int state, found = berth_step_lookup_state(ctx, step->host, step->domain, &state, err);
 
-	found = berth_sessions_lookup(ctx->sessions, step->host, step->domain, &dom, err);
-	if (found <= 0)
-		return found < 0 ? -1 : 1;
-	state = berth_step_domain_state(dom, step->host, err);
-	virDomainFree(dom);
-	if (state < 0)
+	if (found < 0)
 		return -1;
-	return state == BERTH_DOM_SHUTOFF ? 1 : 0;
+	/* An undefined domain is as stopped as it gets. */
+	return found == 0 || state == BERTH_DOM_SHUTOFF ? 1 : 0;
 }
 
 static int

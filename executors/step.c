@@ -32,3 +32,20 @@ berth_step_domain_state(virDomainPtr dom, const char *host, struct berth_error *
 	}
 	return (int)berth_libvirt_dom_state(state, reason);
 }
+
+int
+berth_step_lookup_state(struct berth_step_ctx *ctx, const char *host, const char *name,
+			int *state, struct berth_error **err)
+{
+	virDomainPtr dom;
+	int found = berth_sessions_lookup(ctx->sessions, host, name, &dom, err);
+
+	*state = -1;
+	if (found == 1) {
+		*state = berth_step_domain_state(dom, host, err);
+		virDomainFree(dom);
+		if (*state < 0)
+			return -1;
+	}
+	return found;
+}

@@ -51,4 +51,12 @@ const struct berth_step_ops *berth_step_ops_for(enum berth_step_kind kind);
 int berth_step_domain_state(virDomainPtr dom, const char *host,
 			    struct berth_error **err);
 
+/*
+ * Whether host has the domain called name, and its state: 1 with *state set,
+ * 0 with *state -1 if host has no such domain, -1 with an error if host
+ * cannot be asked.
+ */
+int berth_step_lookup_state(struct berth_step_ctx *ctx, const char *host, const char *name,
+			    int *state, struct berth_error **err);
+
 #endif /* BERTH_EXECUTORS_STEP_H */
