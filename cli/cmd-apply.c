@@ -10,7 +10,6 @@
 
 #include "cli/cmd.h"
 #include "cli/prepare.h"
-#include "core/output.h"
 #include "executors/apply.h"
 #include "planner/render.h"
 
@@ -42,16 +41,6 @@ confirm(const struct berth_plan *plan, struct berth_error **err)
 		return -1;
 	}
 	return 0;
-}
-
-static int
-print_plan(const struct berth_prepared *p, struct berth_error **err)
-{
-	BERTH_AUTOPTR(berth_out) out = berth_out_new(stdout, BERTH_OUT_TEXT);
-
-	if (berth_plan_print(out, p->plan, p->inv->path, err) < 0)
-		return -1;
-	return berth_out_finish(out, err);
 }
 
 static int
@@ -138,7 +127,7 @@ berth_cmd_apply(const struct berth_command *self, int argc, char **argv,
 		berth_plan_free(p.plan);
 		p.plan = saved;
 	}
-	rc = print_plan(&p, err);
+	rc = berth_prepared_print(&p, stdout, BERTH_OUT_TEXT, err);
 	if (rc == 0 && berth_plan_has_changes(p.plan)) {
 		if (!yes)
 			rc = confirm(p.plan, err);

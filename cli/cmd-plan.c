@@ -8,8 +8,6 @@
 
 #include "cli/cmd.h"
 #include "cli/prepare.h"
-#include "core/output.h"
-#include "planner/render.h"
 
 enum { OPT_DETAILED = 256, OPT_FACTS };
 
@@ -26,7 +24,6 @@ const struct berth_cli_option berth_cmd_plan_options[] = {
 static int
 save_plan(const char *path, const struct berth_prepared *p, struct berth_error **err)
 {
-	BERTH_AUTOPTR(berth_out) out = NULL;
 	FILE *fp = fopen(path, "w");
 	int rc;
 
@@ -34,10 +31,7 @@ save_plan(const char *path, const struct berth_prepared *p, struct berth_error *
 		berth_error_set_errno(err, BERTH_ERROR_SYSTEM, errno, "cannot write plan '%s'", path);
 		return -1;
 	}
-	out = berth_out_new(fp, BERTH_OUT_JSON);
-	rc = berth_plan_print(out, p->plan, p->inv->path, err);
-	if (rc == 0)
-		rc = berth_out_finish(out, err);
+	rc = berth_prepared_print(p, fp, BERTH_OUT_JSON, err);
 	if (fclose(fp) != 0 && rc == 0) {
 		berth_error_set_errno(err, BERTH_ERROR_SYSTEM, errno, "cannot write plan '%s'", path);
 		rc = -1;
@@ -50,7 +44,6 @@ berth_cmd_plan(const struct berth_command *self, int argc, char **argv,
 	       struct berth_error **err)
 {
 	const char *inventory = NULL, *facts = NULL, *save = NULL;
-	BERTH_AUTOPTR(berth_out) out = NULL;
 	struct berth_prepared p;
 	struct berth_cli_getopt opt;
 	bool json = false, detailed = false;
@@ -82,10 +75,7 @@ berth_cmd_plan(const struct berth_command *self, int argc, char **argv,
 
 	if (berth_prepare(inventory, facts, &p, err) < 0)
 		return detailed ? 1 : -1;
-	out = berth_out_new(stdout, json ? BERTH_OUT_JSON : BERTH_OUT_TEXT);
-	rc = berth_plan_print(out, p.plan, p.inv->path, err);
-	if (rc == 0)
-		rc = berth_out_finish(out, err);
+	rc = berth_prepared_print(&p, stdout, json ? BERTH_OUT_JSON : BERTH_OUT_TEXT, err);
 	if (rc == 0 && save != NULL)
 		rc = save_plan(save, &p, err);
 	if (rc == 0 && detailed)

@@ -6,6 +6,7 @@
 #include "executors/facts.h"
 #include "parser/inventory.h"
 #include "planner/plan.h"
+#include "planner/render.h"
 
 static struct berth_facts *
 gather(const struct berth_inventory *inv, struct berth_error **err)
@@ -53,6 +54,15 @@ berth_prepare_again(struct berth_prepared *p, struct berth_error **err)
 		return -1;
 	p->plan = berth_plan_make(p->inv, p->facts, err);
 	return p->plan != NULL ? 0 : -1;
+}
+
+int
+berth_prepared_print(const struct berth_prepared *p, FILE *fp, enum berth_out_mode mode,
+		     struct berth_error **err)
+{
+	BERTH_AUTOPTR(berth_out) out = berth_out_new(fp, mode);
+
+	return berth_plan_print(out, p->plan, p->inv->path, err);
 }
 
 void

@@ -5,9 +5,12 @@
 #ifndef BERTH_CLI_PREPARE_H
 #define BERTH_CLI_PREPARE_H
 
+#include <stdio.h>
+
 #include "core/error.h"
 #include "core/facts.h"
 #include "core/inventory.h"
+#include "core/output.h"
 #include "core/plan.h"
 
 struct berth_prepared {
@@ -31,6 +34,13 @@ int berth_prepare(const char *inventory_path, const char *facts_path,
  * facts and plan.  Returns 0, or -1 with *err set.
  */
 int berth_prepare_again(struct berth_prepared *p, struct berth_error **err);
+
+/*
+ * Prints p's plan to fp, as text or JSON (docs/plan.md).  Returns 0, or -1
+ * with *err set if it cannot be written.
+ */
+int berth_prepared_print(const struct berth_prepared *p, FILE *fp, enum berth_out_mode mode,
+			 struct berth_error **err);
 
 /* Frees what p holds.  p itself may be on the stack. */
 void berth_prepared_release(struct berth_prepared *p);
