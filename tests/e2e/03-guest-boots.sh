@@ -12,14 +12,14 @@ else
 fi
 t0=$SECONDS
 check "guest e2e-g1 starts on h1" lab_virsh h1 start e2e-g1 || exit 0
-if wait_until 30 pings "$(guest_ip 9)"; then
+if wait_until 30 pings "$(lab_guest_ip 9)"; then
 	ok "guest e2e-g1 answers ping from the controller"
 	diag "first reply $((SECONDS - t0)) s after start"
 else
 	not_ok "guest e2e-g1 answers ping from the controller" "no reply in 30 s"
 	lab_virsh h1 console e2e-g1 --force </dev/null 2>&1 | tail -5 | sed 's/^/#   /' || true
 fi
-out=$("$GUEST/cmd" "$(guest_ip 9)" ping 2>&1)
+out=$("$GUEST/cmd" "$(lab_guest_ip 9)" ping 2>&1)
 if [ "$out" = "pong e2e-g1" ]; then
 	ok "the guest's command port answers"
 else

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 lab_guard
 
-ip=$(guest_ip 9)
+ip=$(lab_guest_ip 9)
 if [ "$(domain_state h1 e2e-g1)" != running ]; then
 	not_ok "guest e2e-g1 runs on h1 before the migration" "state: $(domain_state h1 e2e-g1)"
 	exit 0

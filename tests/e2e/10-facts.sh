@@ -90,7 +90,7 @@ jq_check "the guest on h1: running, persistent, 128 MiB, 1 vCPU, its MAC on br0"
 	 and .autostart == false and .memory_kib == 131072 and .vcpus == 1
 	 and .nics == [{"mac": $mac, "bridge": "br0", "model": "virtio"}]
 	 and (.uuid | length) == 36 and (.xml | startswith("<domain"))' \
-	--arg g "$GUEST_NAME" --arg mac "$(guest_mac "$GUEST_N")"
+	--arg g "$GUEST_NAME" --arg mac "$(lab_guest_mac "$GUEST_N")"
 jq_check "the guest is on h1 only" "$facts" \
 	'[.hosts[] | select(.domains | map(.name) | index($g) != null) | .name] == ["h1"]' \
 	--arg g "$GUEST_NAME"

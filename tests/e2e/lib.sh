@@ -61,14 +61,12 @@ wait_until() {
 
 pings() { lab_guard && ping -c 1 -W 1 "$1"; }
 
-guest_ip() { lab_guest_ip "$@"; }
-guest_mac() { lab_guest_mac "$@"; }
 
 # guest_define HOST NAME N: defines lab guest N (address and MAC from N).
 guest_define() {
 	local xml
 	xml=$(mktemp)
-	BERTH_GUEST_IMAGES=$LAB_IMAGES "$GUEST/domain-xml" "$2" "$(guest_ip "$3")/$LAB_PREFIX" "$(guest_mac "$3")" > "$xml"
+	BERTH_GUEST_IMAGES=$LAB_IMAGES "$GUEST/domain-xml" "$2" "$(lab_guest_ip "$3")/$LAB_PREFIX" "$(lab_guest_mac "$3")" > "$xml"
 	lab_virsh "$1" define "$xml" >/dev/null
 	local rc=$?
 	rm -f "$xml"
