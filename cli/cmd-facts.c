@@ -6,13 +6,11 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/prepare.h"
 #include "core/facts.h"
-#include "core/log.h"
 #include "core/output.h"
-#include "executors/facts.h"
 #include "parser/inventory.h"
 
 const struct berth_cli_option berth_cmd_facts_options[] = {
@@ -50,24 +48,6 @@ write_output(const char *path, const char *text, struct berth_error **err)
 	return 0;
 }
 
-/* One warning line per unreachable host. */
-static void
-warn_unreachable(const struct berth_facts *facts)
-{
-	for (size_t i = 0; i < facts->n_hosts; i++) {
-		const struct berth_host_fact *h = &facts->hosts[i];
-		BERTH_AUTOFREE char *prefix = xasprintf("host '%s': ", h->name);
-		const char *why = h->error != NULL ? h->error : "unknown error";
-
-		if (h->reachable)
-			continue;
-		/* The error names the host already; say it once. */
-		if (strncmp(why, prefix, strlen(prefix)) == 0)
-			why += strlen(prefix);
-		berth_log_warn("host '%s' is unreachable: %s", h->name, why);
-	}
-}
-
 int
 berth_cmd_facts(const struct berth_command *self, int argc, char **argv,
 		struct berth_error **err)
@@ -98,10 +78,9 @@ berth_cmd_facts(const struct berth_command *self, int argc, char **argv,
 	inv = berth_inventory_load(inventory, err);
 	if (inv == NULL)
 		return -1;
-	facts = berth_facts_gather(inv, err);
+	facts = berth_gather_facts(inv, err);
 	if (facts == NULL)
 		return -1;
-	warn_unreachable(facts);
 	json = berth_facts_to_json(facts);
 	return write_output(output, json, err);
 }

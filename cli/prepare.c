@@ -8,16 +8,24 @@
 #include "planner/plan.h"
 #include "planner/render.h"
 
-static struct berth_facts *
-gather(const struct berth_inventory *inv, struct berth_error **err)
+struct berth_facts *
+berth_gather_facts(const struct berth_inventory *inv, struct berth_error **err)
 {
 	struct berth_facts *facts = berth_facts_gather(inv, err);
 
 	if (facts == NULL)
 		return NULL;
 	for (size_t i = 0; i < facts->n_hosts; i++) {
-		if (!facts->hosts[i].reachable)
-			berth_log_warn("%s", facts->hosts[i].error);
+		const struct berth_host_fact *h = &facts->hosts[i];
+		BERTH_AUTOFREE char *prefix = xasprintf("host '%s': ", h->name);
+		const char *why = h->error != NULL ? h->error : "unknown error";
+
+		if (h->reachable)
+			continue;
+		/* The error names the host already; say it once. */
+		if (strncmp(why, prefix, strlen(prefix)) == 0)
+			why += strlen(prefix);
+		berth_log_warn("host '%s' is unreachable: %s", h->name, why);
 	}
 	return facts;
 }
@@ -33,7 +41,7 @@ berth_prepare(const char *inventory_path, const char *facts_path,
 	if (facts_path != NULL)
 		p->facts = berth_facts_load(facts_path, err);
 	else
-		p->facts = gather(p->inv, err);
+		p->facts = berth_gather_facts(p->inv, err);
 	if (p->facts != NULL)
 		p->plan = berth_plan_make(p->inv, p->facts, err);
 	if (p->plan == NULL) {
@@ -49,7 +57,7 @@ berth_prepare_again(struct berth_prepared *p, struct berth_error **err)
 	berth_plan_free(p->plan);
 	p->plan = NULL;
 	berth_facts_free(p->facts);
-	p->facts = gather(p->inv, err);
+	p->facts = berth_gather_facts(p->inv, err);
 	if (p->facts == NULL)
 		return -1;
 	p->plan = berth_plan_make(p->inv, p->facts, err);

@@ -20,6 +20,14 @@ struct berth_prepared {
 };
 
 /*
+ * Gathers facts from inv's hosts, warning on standard error for each host
+ * that cannot be reached ("host 'h2' is unreachable: WHY").  Returns new
+ * facts the caller frees, or NULL with *err set on a local failure.
+ */
+struct berth_facts *berth_gather_facts(const struct berth_inventory *inv,
+				       struct berth_error **err);
+
+/*
  * Loads the inventory at inventory_path; takes facts from facts_path when
  * it is not NULL, else gathers them from the hosts (warning on standard
  * error for each unreachable host); makes the plan.  Returns 0 with every
