@@ -3,7 +3,7 @@
 
 #include "cli/prepare.h"
 #include "core/log.h"
-#include "executors/facts.h"
+#include "executors/facts/facts.h"
 #include "parser/inventory.h"
 #include "planner/plan.h"
 #include "planner/render.h"

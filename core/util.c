@@ -2,6 +2,8 @@
 #include "core/buf.h"
 #include "core/util.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -84,4 +86,16 @@ berth_now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+const char *
+berth_kib_text(char *text, size_t size, uint64_t kib)
+{
+	if (kib >= 1024 * 1024 && kib % (1024 * 1024) == 0)
+		snprintf(text, size, "%" PRIu64 " GiB", kib / (1024 * 1024));
+	else if (kib % 1024 == 0)
+		snprintf(text, size, "%" PRIu64 " MiB", kib / 1024);
+	else
+		snprintf(text, size, "%" PRIu64 " KiB", kib);
+	return text;
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 /* True if a and b are the same string; two NULLs are equal, one is not. */
@@ -41,5 +42,11 @@ char *berth_shell_quote(const char *value);
  * Cannot fail.
  */
 double berth_now_s(void);
+
+/*
+ * A memory size for people: "4 GiB" or "256 MiB" when it is a whole number
+ * of either, else "262100 KiB".  Written into text (size bytes) and returned.
+ */
+const char *berth_kib_text(char *text, size_t size, uint64_t kib);
 
 #endif /* BERTH_CORE_UTIL_H */

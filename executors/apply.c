@@ -11,7 +11,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "executors/apply.h"
-#include "executors/step.h"
+#include "executors/steps/step.h"
 
 enum step_status {
 	STEP_PENDING,

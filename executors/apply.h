@@ -17,7 +17,7 @@
 #include "core/error.h"
 #include "core/inventory.h"
 #include "core/plan.h"
-#include "executors/sessions.h"
+#include "executors/transport/sessions.h"
 
 struct berth_apply_opts {
 	unsigned parallel;		/* steps at once, cluster-wide (default 4) */

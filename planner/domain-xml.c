@@ -9,8 +9,8 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlreader.h>
 
+#include "core/domain-compare.h"
 #include "core/util.h"
 #include "planner/domain-xml.h"
 #include "planner/planner.h"
@@ -221,227 +221,48 @@ berth_domain_xml(const struct berth_inventory *inv, const struct berth_domain *d
 	return berth_domain_xml_servers(inv, NULL, d);
 }
 
-/* The comparison: differences collected as "what have -> want", ", "-separated. */
-struct diff {
-	struct berth_buf text;
-};
-
-static void differ(struct diff *df, const char *fmt, ...) BERTH_PRINTF(2, 3);
-
-static void
-differ(struct diff *df, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (df->text.len > 0)
-		berth_buf_add(&df->text, ", ");
-	va_start(ap, fmt);
-	berth_buf_vaddf(&df->text, fmt, ap);
-	va_end(ap);
-}
-
-static const char *
-or_none(const char *s)
-{
-	return s != NULL && *s != '\0' ? s : "(none)";
-}
-
-/* Compares a string field: "LABEL HAVE -> WANT" when they differ. */
-static void
-compare_str(struct diff *df, const char *label, const char *have, const char *want)
-{
-	if (!berth_streq(have, want))
-		differ(df, "%s %s -> %s", label, or_none(have), or_none(want));
-}
-
-/* Compares a field of a device: "disk vda format raw -> qcow2". */
-static void
-compare_part(struct diff *df, const char *part, const char *id, const char *field,
-	     const char *have, const char *want)
-{
-	if (!berth_streq(have, want))
-		differ(df, "%s %s %s %s -> %s", part, id, field, or_none(have), or_none(want));
-}
-
-static bool
-same_nocase(const char *a, const char *b)
-{
-	return a != NULL && b != NULL && strcasecmp(a, b) == 0;
-}
-
-static void
-compare_disks(struct diff *df, const struct berth_inventory *inv, const char *const *servers,
-	      const struct berth_domain *want, const struct berth_domain_fact *have)
-{
-	for (size_t i = 0; i < want->n_disks; i++) {
-		const struct berth_disk *w = &want->disks[i];
-		const struct berth_disk_fact *h = NULL;
-		BERTH_AUTOFREE char *source = NULL;
-
-		for (size_t j = 0; j < have->n_disks && h == NULL; j++) {
-			if (berth_streq(have->disks[j].target, w->target))
-				h = &have->disks[j];
-		}
-		if (h == NULL) {
-			differ(df, "disk %s added", w->target);
-			continue;
-		}
-		source = disk_source(inv, servers, w);
-		compare_part(df, "disk", w->target, "source", h->source, source);
-		compare_part(df, "disk", w->target, "format", h->format, w->format);
-	}
-	for (size_t j = 0; j < have->n_disks; j++) {
-		bool wanted = false;
-
-		for (size_t i = 0; i < want->n_disks && !wanted; i++)
-			wanted = berth_streq(have->disks[j].target, want->disks[i].target);
-		if (!wanted)
-			differ(df, "disk %s removed", or_none(have->disks[j].target));
-	}
-}
-
-static void
-compare_nics(struct diff *df, const struct berth_domain *want,
-	     const struct berth_domain_fact *have)
-{
-	for (size_t i = 0; i < want->n_nics; i++) {
-		const struct berth_nic *w = &want->nics[i];
-		const struct berth_nic_fact *h = NULL;
-
-		for (size_t j = 0; j < have->n_nics && h == NULL; j++) {
-			if (same_nocase(have->nics[j].mac, w->mac))
-				h = &have->nics[j];
-		}
-		if (h == NULL) {
-			differ(df, "nic %s added", w->mac);
-			continue;
-		}
-		compare_part(df, "nic", w->mac, "bridge", h->bridge, w->bridge);
-		compare_part(df, "nic", w->mac, "model", h->model, w->model);
-	}
-	for (size_t j = 0; j < have->n_nics; j++) {
-		bool wanted = false;
-
-		for (size_t i = 0; i < want->n_nics && !wanted; i++)
-			wanted = same_nocase(have->nics[j].mac, want->nics[i].mac);
-		if (!wanted)
-			differ(df, "nic %s removed", or_none(have->nics[j].mac));
-	}
-}
-
-/* What only a domain's XML says: its type and its direct kernel boot. */
-struct xml_facts {
-	xmlChar *type;
-	xmlChar *kernel;
-	xmlChar *initrd;
-	xmlChar *cmdline;
-};
-
-/* The slot of f for an element of <os>, or NULL for the others. */
-static xmlChar **
-os_slot(struct xml_facts *f, const xmlChar *name)
-{
-	if (xmlStrEqual(name, X("kernel")))
-		return &f->kernel;
-	if (xmlStrEqual(name, X("initrd")))
-		return &f->initrd;
-	if (xmlStrEqual(name, X("cmdline")))
-		return &f->cmdline;
-	return NULL;
-}
-
-static void
-xml_facts_clear(struct xml_facts *f)
-{
-	xmlFree(f->type);
-	xmlFree(f->kernel);
-	xmlFree(f->initrd);
-	xmlFree(f->cmdline);
-	*f = (struct xml_facts){ .type = NULL };
-}
-
-/*
- * Reads f from xml with libxml2's streaming reader, stopping after </os>:
- * the devices, most of a domain's XML, are never parsed, which keeps
- * comparing thousands of domains fast.  Returns false, f empty, if the XML
- * is not well-formed up to there.
- */
-static bool
-read_xml_facts(const char *xml, struct xml_facts *f)
-{
-	xmlTextReaderPtr r = xmlReaderForMemory(xml, (int)strlen(xml), "domain.xml", NULL,
-						XML_PARSE_NONET | XML_PARSE_NOERROR |
-						XML_PARSE_NOWARNING);
-	bool in_os = false;
-	int rc;
-
-	if (r == NULL)
-		return false;
-	while ((rc = xmlTextReaderRead(r)) == 1) {
-		int depth = xmlTextReaderDepth(r);
-		int kind = xmlTextReaderNodeType(r);
-		const xmlChar *name = xmlTextReaderConstName(r);
-		xmlChar **slot;
-
-		if (depth == 0 && kind == XML_READER_TYPE_ELEMENT && f->type == NULL) {
-			f->type = xmlTextReaderGetAttribute(r, X("type"));
-		} else if (depth == 1 && xmlStrEqual(name, X("os"))) {
-			if (kind == XML_READER_TYPE_END_ELEMENT || xmlTextReaderIsEmptyElement(r))
-				break;
-			in_os = true;
-		} else if (in_os && depth == 2 && kind == XML_READER_TYPE_ELEMENT &&
-			   (slot = os_slot(f, name)) != NULL && *slot == NULL) {
-			*slot = xmlTextReaderReadString(r);
-		}
-	}
-	xmlFreeTextReader(r);
-	if (rc < 0)
-		xml_facts_clear(f);
-	return rc >= 0;
-}
-
-/* What facts keep only in the XML: the domain type and the direct kernel boot. */
-static void
-compare_xml(struct diff *df, const struct berth_domain *want, const char *xml)
-{
-	struct xml_facts f = { .type = NULL };
-
-	if (xml == NULL || !read_xml_facts(xml, &f))
-		return;
-	compare_str(df, "type", (const char *)f.type, want->type);
-	compare_str(df, "kernel", (const char *)f.kernel, want->kernel);
-	compare_str(df, "initrd", (const char *)f.initrd, want->initrd);
-	compare_str(df, "cmdline", (const char *)f.cmdline, want->cmdline);
-	xml_facts_clear(&f);
-}
-
+/* The inventory's domain d as the comparison sees it, its disk sources resolved. */
 bool
 berth_domain_matches_servers(const struct berth_inventory *inv, const char *const *servers,
 			     const struct berth_domain *want,
 			     const struct berth_domain_fact *have, struct berth_buf *why)
 {
-	struct diff df = { .text = BERTH_BUF_INIT };
-	char a[32], b[32];
+	struct berth_disk_fact *disks = xcalloc(want->n_disks + 1, sizeof(*disks));
+	struct berth_nic_fact *nics = xcalloc(want->n_nics + 1, sizeof(*nics));
+	struct berth_domain_shape shape = {
+		.uuid = want->uuid,
+		.memory_kib = want->memory_kib,
+		.vcpus = want->vcpus,
+		.type = want->type,
+		.kernel = want->kernel,
+		.initrd = want->initrd,
+		.cmdline = want->cmdline,
+		.disks = disks,
+		.n_disks = want->n_disks,
+		.nics = nics,
+		.n_nics = want->n_nics,
+	};
 	bool same;
 
-	compare_xml(&df, want, have->xml);
-	if (!same_nocase(have->uuid, want->uuid))
-		differ(&df, "uuid %s -> %s", or_none(have->uuid), want->uuid);
-	if (have->memory_kib != want->memory_kib) {
-		differ(&df, "memory %s -> %s", berth_kib_text(a, sizeof(a), have->memory_kib),
-		       berth_kib_text(b, sizeof(b), want->memory_kib));
+	for (size_t i = 0; i < want->n_disks; i++) {
+		disks[i] = (struct berth_disk_fact){
+			.target = want->disks[i].target,
+			.source = disk_source(inv, servers, &want->disks[i]),
+			.format = want->disks[i].format,
+		};
 	}
-	if (have->vcpus != want->vcpus)
-		differ(&df, "vcpus %u -> %u", have->vcpus, want->vcpus);
-	compare_disks(&df, inv, servers, want, have);
-	compare_nics(&df, want, have);
-	if (!have->persistent)
-		differ(&df, "transient -> persistent");
-
-	same = df.text.len == 0;
-	if (why != NULL)
-		berth_buf_add(why, df.text.buf);
-	berth_buf_release(&df.text);
+	for (size_t i = 0; i < want->n_nics; i++) {
+		nics[i] = (struct berth_nic_fact){
+			.mac = want->nics[i].mac,
+			.bridge = want->nics[i].bridge,
+			.model = want->nics[i].model,
+		};
+	}
+	same = berth_domain_shape_matches(&shape, have, why);
+	for (size_t i = 0; i < want->n_disks; i++)
+		free(disks[i].source);
+	free(disks);
+	free(nics);
 	return same;
 }
 

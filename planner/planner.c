@@ -28,18 +28,6 @@ berth_planner_share(const struct berth_planner *pl, const char *name)
 	return berth_name_index_find(&pl->shares, name);
 }
 
-const char *
-berth_kib_text(char *text, size_t size, uint64_t kib)
-{
-	if (kib >= 1024 * 1024 && kib % (1024 * 1024) == 0)
-		snprintf(text, size, "%" PRIu64 " GiB", kib / (1024 * 1024));
-	else if (kib % 1024 == 0)
-		snprintf(text, size, "%" PRIu64 " MiB", kib / 1024);
-	else
-		snprintf(text, size, "%" PRIu64 " KiB", kib);
-	return text;
-}
-
 bool
 berth_placement_acts(const struct berth_placement *p)
 {

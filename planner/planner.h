@@ -123,12 +123,6 @@ bool berth_placement_acts(const struct berth_placement *p);
 /* True if the domain will run on its destination and does not run there now. */
 bool berth_placement_arrives_running(const struct berth_placement *p);
 
-/*
- * A memory size for people: "4 GiB" or "256 MiB" when it is a whole number
- * of either, else "262100 KiB".  Written into text (size bytes) and returned.
- */
-const char *berth_kib_text(char *text, size_t size, uint64_t kib);
-
 /* One preflight check: returns 0, or -1 with the first failure in *err. */
 struct berth_preflight_check {
 	const char *name;

@@ -14,7 +14,7 @@
 
 #include "core/util.h"
 #include "executors/apply.h"
-#include "executors/step.h"
+#include "executors/steps/step.h"
 
 /* What the fakes saw, shared by every worker thread. */
 static struct {

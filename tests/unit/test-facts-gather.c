@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "core/buf.h"
-#include "executors/facts.h"
-#include "executors/libvirt.h"
+#include "executors/facts/facts.h"
+#include "executors/transport/libvirt.h"
 
 #define TEST_URI "test:///default"
 

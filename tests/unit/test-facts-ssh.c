@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
-#include "executors/facts.h"
+#include "executors/facts/facts.h"
 
 /* An inventory with hosts h1 and h3; h3 serves two exports, h1 none. */
 static struct berth_inventory *

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "core/buf.h"
-#include "executors/facts.h"
+#include "executors/facts/facts.h"
 
 /* The text of tests/facts/NAME; the caller frees it. */
 static char *

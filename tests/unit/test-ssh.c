@@ -33,7 +33,7 @@
 
 #include "core/buf.h"
 #include "core/util.h"
-#include "executors/ssh.h"
+#include "executors/transport/ssh.h"
 
 #define SSHD "/usr/sbin/sshd"
 

@@ -19,8 +19,8 @@
 
 #include "core/log.h"
 #include "core/util.h"
-#include "executors/ssh-knownhosts.h"
-#include "executors/ssh.h"
+#include "executors/transport/ssh-knownhosts.h"
+#include "executors/transport/ssh.h"
 
 struct berth_ssh {
 	char *host;		/* the inventory's name, for messages */

@@ -6,7 +6,7 @@
 #include <inttypes.h>
 
 #include "core/util.h"
-#include "executors/step.h"
+#include "executors/steps/step.h"
 
 static int
 image_exists(struct berth_step_ctx *ctx, const struct berth_step *step, struct berth_error **err)

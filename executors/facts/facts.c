@@ -11,8 +11,8 @@
 
 #include "core/log.h"
 #include "core/util.h"
-#include "executors/facts.h"
-#include "executors/libvirt.h"
+#include "executors/facts/facts.h"
+#include "executors/transport/libvirt.h"
 
 static int
 connect_ssh(const struct berth_host *host, struct berth_transport *t,

@@ -13,7 +13,7 @@
 #include "core/error.h"
 #include "core/inventory.h"
 #include "core/plan.h"
-#include "executors/sessions.h"
+#include "executors/transport/sessions.h"
 
 struct berth_step_ctx {
 	const struct berth_inventory *inv;

@@ -7,8 +7,8 @@
 
 #include "core/facts.h"
 #include "core/util.h"
-#include "executors/libvirt.h"
-#include "executors/step.h"
+#include "executors/transport/libvirt.h"
+#include "executors/steps/step.h"
 
 static int
 stop_check(struct berth_step_ctx *ctx, const struct berth_step *step, struct berth_error **err)

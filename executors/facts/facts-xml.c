@@ -14,7 +14,7 @@
 
 #include "core/buf.h"
 #include "core/util.h"
-#include "executors/facts.h"
+#include "executors/facts/facts.h"
 
 /* A parsed document and an XPath context on it, freed together. */
 struct xml_doc {

@@ -15,8 +15,8 @@
 
 #include "core/facts.h"
 #include "core/util.h"
-#include "executors/libvirt.h"
-#include "executors/step.h"
+#include "executors/transport/libvirt.h"
+#include "executors/steps/step.h"
 
 static const char *
 where_text(int found, int state)

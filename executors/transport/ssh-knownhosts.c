@@ -11,8 +11,8 @@
 
 #include "core/buf.h"
 #include "core/log.h"
-#include "executors/ssh-knownhosts.h"
-#include "executors/ssh.h"
+#include "executors/transport/ssh-knownhosts.h"
+#include "executors/transport/ssh.h"
 
 /* libssh2's last error message for session, or "unknown error". */
 const char *

@@ -1,7 +1,7 @@
 /* The table of step executors, and what they share. */
 #include "core/facts.h"
-#include "executors/libvirt.h"
-#include "executors/step.h"
+#include "executors/transport/libvirt.h"
+#include "executors/steps/step.h"
 
 static const struct berth_step_ops *const step_ops[] = {
 	[BERTH_STEP_IMAGE_CREATE] = &berth_step_image_create_ops,

@@ -6,9 +6,9 @@
 
 #include "core/log.h"
 #include "core/util.h"
-#include "executors/libvirt.h"
-#include "executors/sessions.h"
-#include "executors/ssh.h"
+#include "executors/transport/libvirt.h"
+#include "executors/transport/sessions.h"
+#include "executors/transport/ssh.h"
 
 struct host_sessions {
 	const struct berth_host *host;

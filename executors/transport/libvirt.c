@@ -10,7 +10,7 @@
 
 #include "core/buf.h"
 #include "core/log.h"
-#include "executors/libvirt.h"
+#include "executors/transport/libvirt.h"
 
 /* libvirt calls this instead of printing; berth reads the last error. */
 static void

@@ -21,7 +21,7 @@
 #include "core/error.h"
 #include "core/facts.h"
 #include "core/inventory.h"
-#include "executors/ssh.h"
+#include "executors/transport/ssh.h"
 
 /* How gathering reaches a host; tests plug in fakes. */
 struct berth_facts_connect_ops {

@@ -7,7 +7,7 @@
 
 #include "core/buf.h"
 #include "core/util.h"
-#include "executors/facts.h"
+#include "executors/facts/facts.h"
 
 #define MARK "@@berth-facts "
 

@@ -1,7 +1,7 @@
 /* start: the domain running on its host.  Done when it runs already. */
 #include "core/facts.h"
-#include "executors/libvirt.h"
-#include "executors/step.h"
+#include "executors/transport/libvirt.h"
+#include "executors/steps/step.h"
 
 static int
 start_check(struct berth_step_ctx *ctx, const struct berth_step *step, struct berth_error **err)

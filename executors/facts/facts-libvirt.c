@@ -12,8 +12,8 @@
 
 #include "core/log.h"
 #include "core/util.h"
-#include "executors/facts.h"
-#include "executors/libvirt.h"
+#include "executors/facts/facts.h"
+#include "executors/transport/libvirt.h"
 
 /* The UUIDs of the domains that match flags, as strings. */
 struct uuid_set {
