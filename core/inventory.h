@@ -92,6 +92,7 @@ struct berth_domain {
 
 struct berth_inventory {
 	char *path;		/* the file it was read from, for messages */
+	char sha256[65];	/* SHA-256 (hex) of the bytes parsed */
 	struct berth_host *hosts;
 	size_t n_hosts;
 	struct berth_storage *storage;

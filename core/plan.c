@@ -3,6 +3,7 @@
  * executors run it, planner/render.c prints it.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "core/plan.h"
@@ -21,14 +22,22 @@ berth_plan_free(struct berth_plan *plan)
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		struct berth_step *s = &plan->steps[i];
 
-		free(s->host);
-		free(s->domain);
-		free(s->dest);
+		for (int f = 0; f < BERTH_STEP_FIELD_LAST; f++) {
+			char **slot = berth_step_string_slot(s, f);
+
+			if (slot != NULL)
+				free(*slot);
+		}
 		free(s->reason);
-		free(s->xml);
-		free(s->path);
-		free(s->format);
 		free(s->deps);
+		free(s->expect.placement);
+		free(s->expect.leaves);
+		free(s->expect.definition);
+		for (size_t j = 0; j < s->expect.n_hosts; j++) {
+			free(s->expect.hosts[j].host);
+			free(s->expect.hosts[j].uuid);
+		}
+		free(s->expect.hosts);
 	}
 	free(plan->steps);
 	free(plan);
@@ -68,18 +77,84 @@ berth_step_add_dep(struct berth_step *step, unsigned dep)
 const char *
 berth_step_kind_name(enum berth_step_kind kind)
 {
-	static const char *const names[] = {
-		[BERTH_STEP_IMAGE_CREATE] = "image-create",
-		[BERTH_STEP_DEFINE] = "define",
-		[BERTH_STEP_START] = "start",
-		[BERTH_STEP_STOP] = "stop",
-		[BERTH_STEP_MIGRATE_LIVE] = "migrate-live",
-		[BERTH_STEP_VERIFY] = "verify",
-	};
-	_Static_assert(sizeof(names) / sizeof(names[0]) == BERTH_STEP_LAST,
-		       "a name for every step kind");
+	return berth_step_kind(kind)->name;
+}
 
-	return names[kind];
+static const struct berth_step_field_desc fields[] = {
+	[BERTH_STEP_FIELD_DOMAIN] = { "domain", BERTH_STEP_FIELD_STRING,
+				      offsetof(struct berth_step, domain), " %s" },
+	[BERTH_STEP_FIELD_PATH] = { "path", BERTH_STEP_FIELD_STRING,
+				    offsetof(struct berth_step, path), " %s" },
+	[BERTH_STEP_FIELD_HOST] = { "host", BERTH_STEP_FIELD_STRING,
+				    offsetof(struct berth_step, host), NULL /* the kind's */ },
+	[BERTH_STEP_FIELD_DEST] = { "dest", BERTH_STEP_FIELD_STRING,
+				    offsetof(struct berth_step, dest), " to %s" },
+	[BERTH_STEP_FIELD_FORMAT] = { "format", BERTH_STEP_FIELD_STRING,
+				      offsetof(struct berth_step, format), " (%s, " },
+	[BERTH_STEP_FIELD_SIZE] = { "size_bytes", BERTH_STEP_FIELD_UINT,
+				    offsetof(struct berth_step, size_bytes), "%llu bytes)" },
+	[BERTH_STEP_FIELD_URI] = { "uri", BERTH_STEP_FIELD_STRING,
+				   offsetof(struct berth_step, uri), NULL },
+	[BERTH_STEP_FIELD_STATE] = { "state", BERTH_STEP_FIELD_STRING,
+				     offsetof(struct berth_step, state), NULL },
+	[BERTH_STEP_FIELD_XML] = { "xml", BERTH_STEP_FIELD_STRING,
+				   offsetof(struct berth_step, xml), NULL },
+};
+_Static_assert(sizeof(fields) / sizeof(fields[0]) == BERTH_STEP_FIELD_LAST,
+	       "a descriptor for every step field");
+
+const struct berth_step_field_desc *
+berth_step_field(enum berth_step_field field)
+{
+	return &fields[field];
+}
+
+char **
+berth_step_string_slot(struct berth_step *step, enum berth_step_field field)
+{
+	if (fields[field].type != BERTH_STEP_FIELD_STRING)
+		return NULL;
+	return (char **)(void *)((char *)step + fields[field].offset);
+}
+
+uint64_t *
+berth_step_uint_slot(struct berth_step *step, enum berth_step_field field)
+{
+	if (fields[field].type != BERTH_STEP_FIELD_UINT)
+		return NULL;
+	return (uint64_t *)(void *)((char *)step + fields[field].offset);
+}
+
+const char *
+berth_step_string(const struct berth_step *step, enum berth_step_field field)
+{
+	char **slot = berth_step_string_slot((struct berth_step *)step, field);
+
+	return slot != NULL ? *slot : NULL;
+}
+
+const char *
+berth_step_target(const struct berth_step *step)
+{
+	return step->dest != NULL ? step->dest : step->host;
+}
+
+char *
+berth_placement_where(const char *state, const char *host)
+{
+	return xasprintf("%s on %s", state, host);
+}
+
+void
+berth_step_expect_host(struct berth_step *step, const char *host, const char *uuid)
+{
+	struct berth_step_expect *e = &step->expect;
+
+	e->hosts = xreallocarray(e->hosts, e->n_hosts + 1, sizeof(*e->hosts));
+	e->hosts[e->n_hosts++] = (struct berth_step_host_id){
+		.host = xstrdup(host),
+		.uuid = uuid != NULL ? xstrdup(uuid) : NULL,
+	};
 }
 
 bool

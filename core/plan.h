@@ -16,33 +16,95 @@
 #include <stdint.h>
 
 #include "core/mem.h"
+#include "core/step-kind.h"
 
-enum berth_step_kind {
-	BERTH_STEP_IMAGE_CREATE,	/* disk image on a storage server */
-	BERTH_STEP_DEFINE,		/* define (or redefine) domain XML on a host */
-	BERTH_STEP_START,
-	BERTH_STEP_STOP,		/* graceful shutdown, then destroy after a timeout */
-	BERTH_STEP_MIGRATE_LIVE,	/* host -> dest, shared storage */
-	BERTH_STEP_VERIFY,		/* the domain is where and as the inventory says */
-	BERTH_STEP_LAST,
+/* The identity of a host a step touches, as the plan saw it. */
+struct berth_step_host_id {
+	char *host;
+	char *uuid;		/* libvirt's host UUID; NULL if not observed */
+};
+
+/*
+ * The observed facts a step was planned from, so that a saved plan applied
+ * later can be refused as stale (planner/stale.c) when they no longer hold.
+ */
+struct berth_step_expect {
+	/* Where the step's domain was defined when planned, across the
+	 * inventory's hosts: "running on h1", "shutoff on h1", "absent".
+	 * NULL for steps without a domain. */
+	char *placement;
+	/* Where the step leaves its domain ("running on h2"); NULL: where it was. */
+	char *leaves;
+	/* SHA-256 (hex) of the host's definition of the domain the step
+	 * relied on (on host); NULL when it relied on none. */
+	char *definition;
+	/* Free memory the step needs on berth_step_target() when it has not
+	 * run yet; 0 for none. */
+	uint64_t memory_kib;
+	struct berth_step_host_id *hosts;	/* host, then dest */
+	size_t n_hosts;
 };
 
 struct berth_step {
 	unsigned id;			/* 1-based index in the plan */
 	enum berth_step_kind kind;
+	/* The fields of core/step-kind.h; a kind carries the ones its row
+	 * names, the others are NULL or 0. */
+	char *domain;
+	char *path;			/* absolute path on host */
 	char *host;			/* where it acts; the source of a migration */
-	char *domain;			/* NULL for image steps */
-	char *dest;			/* the destination of a migration, else NULL */
+	char *dest;			/* the destination of a migration */
+	char *format;			/* image format: "qcow2" or "raw" */
+	uint64_t size_bytes;		/* image size */
+	char *uri;			/* the libvirt URI the source reaches dest at */
+	char *state;			/* verify: "running" or "shutoff" */
+	char *xml;			/* the domain XML to define */
 	char *reason;			/* why the step exists, for people */
-	char *xml;			/* DEFINE: the domain XML */
-	char *path;			/* IMAGE_CREATE: absolute path on host */
-	char *format;			/* IMAGE_CREATE: "qcow2" or "raw" */
-	uint64_t size_bytes;		/* IMAGE_CREATE */
 	unsigned *deps;			/* ids of the steps this one waits for */
 	size_t n_deps;
+	struct berth_step_expect expect;
 };
 
+/* How a field of core/step-kind.h is stored in struct berth_step and printed. */
+enum berth_step_field_type {
+	BERTH_STEP_FIELD_STRING,	/* a char * member */
+	BERTH_STEP_FIELD_UINT,		/* a uint64_t member */
+};
+
+struct berth_step_field_desc {
+	const char *key;		/* its JSON key */
+	enum berth_step_field_type type;
+	size_t offset;			/* in struct berth_step */
+	const char *text;		/* its text in the plan line; NULL: JSON only */
+};
+
+/* The descriptor of field (below BERTH_STEP_FIELD_LAST).  Cannot fail. */
+const struct berth_step_field_desc *berth_step_field(enum berth_step_field field);
+
+/* The string field of step (NULL if unset), or for a UINT field NULL. */
+const char *berth_step_string(const struct berth_step *step, enum berth_step_field field);
+
+/* The slot of a string field in step.  For loaders. */
+char **berth_step_string_slot(struct berth_step *step, enum berth_step_field field);
+
+/* The slot of a UINT field in step.  For loaders. */
+uint64_t *berth_step_uint_slot(struct berth_step *step, enum berth_step_field field);
+
+/* Where the step ends: the destination of a migration, else its host. */
+const char *berth_step_target(const struct berth_step *step);
+
+/*
+ * A placement as expectations spell it: "running on h1" for state "running"
+ * and host "h1".  Returns a new string the caller frees.  Cannot fail.
+ */
+char *berth_placement_where(const char *state, const char *host);
+
+/* Adds the identity of host to step's expectations.  uuid may be NULL. */
+void berth_step_expect_host(struct berth_step *step, const char *host, const char *uuid);
+
 struct berth_plan {
+	/* SHA-256 (hex) of the inventory the plan was made from; "" if unknown. */
+	char inventory_sha256[65];
 	struct berth_step *steps;
 	size_t n_steps;
 };
@@ -65,7 +127,7 @@ struct berth_step *berth_plan_add_step(struct berth_plan *plan, enum berth_step_
 /* Makes step wait for the step with id dep.  Cannot fail. */
 void berth_step_add_dep(struct berth_step *step, unsigned dep);
 
-/* "image-create", "define", "start", "stop", "migrate-live", "verify". */
+/* The kind's name: berth_step_kind(kind)->name. */
 const char *berth_step_kind_name(enum berth_step_kind kind);
 
 /* True if the plan changes anything (has a step other than verify). */

@@ -28,7 +28,7 @@ struct job {
 	const struct berth_step *step;
 	enum step_status status;
 	struct berth_error *error;
-	struct berth_buf note;
+	struct berth_step_outcome out;
 	double seconds;
 	pthread_t thread;
 	bool joinable;
@@ -81,7 +81,7 @@ has_room(const struct scheduler *s, const struct berth_step *step)
 {
 	if (s->running >= s->opts->parallel)
 		return false;
-	if (step->kind == BERTH_STEP_MIGRATE_LIVE && s->migrating >= s->opts->migrations)
+	if (berth_step_kind(step->kind)->class == BERTH_STEP_CLASS_MIGRATION && s->migrating >= s->opts->migrations)
 		return false;
 	if (step->host != NULL && running_on(s, step->host) >= s->opts->per_host)
 		return false;
@@ -96,7 +96,7 @@ describe(struct berth_buf *sb, const struct berth_step *step)
 	berth_buf_addf(sb, "%u %s", step->id, berth_step_kind_name(step->kind));
 	if (step->domain != NULL)
 		berth_buf_addf(sb, " %s", step->domain);
-	if (step->kind == BERTH_STEP_IMAGE_CREATE)
+	if (step->path != NULL)
 		berth_buf_addf(sb, " %s", step->path);
 	if (step->dest != NULL)
 		berth_buf_addf(sb, " from %s to %s", step->host, step->dest);
@@ -123,8 +123,8 @@ report_progress(const struct scheduler *s, const struct job *job)
 		berth_buf_add(&line, ": FAILED");
 		break;
 	}
-	if (job->note.len > 0)
-		berth_buf_addf(&line, ": %s", job->note.buf);
+	if (job->out.note.len > 0)
+		berth_buf_addf(&line, ": %s", job->out.note.buf);
 	flockfile(s->opts->progress);
 	fprintf(s->opts->progress, "  %s\n", line.buf);
 	fflush(s->opts->progress);
@@ -142,14 +142,14 @@ run_job(void *arg)
 
 	rc = ops->check(&s->ctx, job->step, &job->error);
 	if (rc == 0)
-		rc = ops->apply(&s->ctx, job->step, &job->note, &job->error) == 0 ? 2 : -1;
+		rc = ops->apply(&s->ctx, job->step, &job->out, &job->error) == 0 ? 2 : -1;
 	job->seconds = berth_now_s() - start;
 
 	pthread_mutex_lock(&s->lock);
 	job->status = rc == 1 ? STEP_SKIPPED : rc == 2 ? STEP_DONE : STEP_FAILED;
 	report_progress(s, job);
 	s->running--;
-	if (job->step->kind == BERTH_STEP_MIGRATE_LIVE)
+	if (berth_step_kind(job->step->kind)->class == BERTH_STEP_CLASS_MIGRATION)
 		s->migrating--;
 	pthread_cond_signal(&s->finished);
 	pthread_mutex_unlock(&s->lock);
@@ -169,7 +169,7 @@ dispatch(struct scheduler *s)
 			continue;
 		job->status = STEP_RUNNING;
 		s->running++;
-		if (job->step->kind == BERTH_STEP_MIGRATE_LIVE)
+		if (berth_step_kind(job->step->kind)->class == BERTH_STEP_CLASS_MIGRATION)
 			s->migrating++;
 		berth_log_debug("step %u %s: starting", job->step->id,
 				berth_step_kind_name(job->step->kind));
@@ -221,7 +221,7 @@ berth_apply_plan_with(const struct berth_inventory *inv, const struct berth_plan
 	s.jobs = xcalloc(plan->n_steps + 1, sizeof(*s.jobs));
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		s.jobs[i] = (struct job){ .sched = &s, .step = &plan->steps[i],
-					  .note = BERTH_BUF_INIT };
+					  .out = { .note = BERTH_BUF_INIT } };
 	}
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_cond_init(&s.finished, NULL);
@@ -271,7 +271,7 @@ berth_apply_plan_with(const struct berth_inventory *inv, const struct berth_plan
 	}
 	for (size_t i = 0; i < s.n_jobs; i++) {
 		berth_error_free(s.jobs[i].error);
-		berth_buf_release(&s.jobs[i].note);
+		berth_buf_release(&s.jobs[i].out.note);
 	}
 	free(s.jobs);
 	pthread_cond_destroy(&s.finished);

@@ -16,6 +16,7 @@
 #include <uuid/uuid.h>
 
 #include "core/buf.h"
+#include "core/digest.h"
 #include "parser/fields.h"
 #include "core/name-index.h"
 #include "parser/references.h"
@@ -571,6 +572,7 @@ berth_inventory_parse(const char *text, size_t len, const char *path_for_message
 	}
 	inv = xcalloc(1, sizeof(*inv));
 	inv->path = xstrdup(path);
+	berth_sha256_hex(text, len, inv->sha256);
 	p.inv = inv;
 	defaults_init(&p);
 	rc = parse_document(&p, root);

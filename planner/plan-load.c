@@ -4,8 +4,10 @@
  * field is checked; an error names the file and the JSON path of the value.
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "core/digest.h"
 #include "core/json.h"
 #include "core/util.h"
 #include "planner/render.h"
@@ -70,17 +72,15 @@ static int
 read_kind(const struct loader *ld, json_t *step, size_t i, enum berth_step_kind *kind)
 {
 	BERTH_AUTOFREE char *name = NULL;
+	int k;
 
 	if (read_string(ld, step, i, "kind", true, &name) < 0)
 		return -1;
-	for (int k = 0; k < BERTH_STEP_LAST; k++) {
-		if (strcmp(name, berth_step_kind_name(k)) == 0) {
-			*kind = k;
-			return 0;
-		}
-	}
-	return fail(ld, i, "kind", "'%s' is not a step kind (image-create, define, start, stop, migrate-live, verify)",
-		    name);
+	k = berth_step_kind_from_name(name);
+	if (k < 0)
+		return fail(ld, i, "kind", "'%s' is not a step kind (%s)", name, berth_step_kind_names());
+	*kind = (enum berth_step_kind)k;
+	return 0;
 }
 
 /* The ids in "after": each names an earlier step, so the order stays valid. */
@@ -108,28 +108,56 @@ read_after(const struct loader *ld, json_t *step, size_t i, struct berth_step *s
 	return 0;
 }
 
-/* The fields each kind needs beyond host and reason. */
+/* Every field the step's kind carries (the step-kind table), each required. */
 static int
 read_kind_fields(const struct loader *ld, json_t *step, size_t i, struct berth_step *s)
 {
-	switch (s->kind) {
-	case BERTH_STEP_IMAGE_CREATE:
-		if (read_string(ld, step, i, "path", true, &s->path) < 0 ||
-		    read_string(ld, step, i, "format", true, &s->format) < 0 ||
-		    read_uint(ld, step, i, "size_bytes", &s->size_bytes) < 0)
+	for (int f = 0; f < BERTH_STEP_FIELD_LAST; f++) {
+		const struct berth_step_field_desc *fd = berth_step_field(f);
+		int rc;
+
+		if (f == BERTH_STEP_FIELD_HOST || !berth_step_kind_has(s->kind, f))
+			continue;
+		if (fd->type == BERTH_STEP_FIELD_UINT)
+			rc = read_uint(ld, step, i, fd->key, berth_step_uint_slot(s, f));
+		else
+			rc = read_string(ld, step, i, fd->key, true, berth_step_string_slot(s, f));
+		if (rc < 0)
 			return -1;
-		return 0;
-	case BERTH_STEP_DEFINE:
-		return read_string(ld, step, i, "xml", true, &s->xml);
-	case BERTH_STEP_MIGRATE_LIVE:
-		if (s->dest == NULL)
-			return fail(ld, i, "dest", "missing (a migration needs a destination)");
-		return 0;
-	case BERTH_STEP_START:
-	case BERTH_STEP_STOP:
-	case BERTH_STEP_VERIFY:
-	case BERTH_STEP_LAST:
-		break;
+	}
+	return 0;
+}
+
+/* "expect": what the step was planned from (planner/stale.c checks it). */
+static int
+read_expect(const struct loader *ld, json_t *step, size_t i, struct berth_step *s)
+{
+	json_t *e = json_object_get(step, "expect");
+	json_t *hosts, *h;
+	size_t j;
+
+	if (!json_is_object(e))
+		return fail(ld, i, "expect", "missing or not an object");
+	if (read_string(ld, e, i, "placement", false, &s->expect.placement) < 0 ||
+	    read_string(ld, e, i, "leaves", false, &s->expect.leaves) < 0 ||
+	    read_string(ld, e, i, "definition_sha256", false, &s->expect.definition) < 0)
+		return -1;
+	if (json_object_get(e, "memory_kib") != NULL &&
+	    read_uint(ld, e, i, "memory_kib", &s->expect.memory_kib) < 0)
+		return -1;
+	hosts = json_object_get(e, "hosts");
+	if (!json_is_array(hosts))
+		return fail(ld, i, "expect.hosts", "missing or not an array");
+	json_array_foreach(hosts, j, h) {
+		BERTH_AUTOFREE char *host = NULL;
+		BERTH_AUTOFREE char *uuid = NULL;
+
+		if (!json_is_object(h))
+			return fail(ld, i, "expect.hosts", "element %zu is not an object", j);
+		if (read_string(ld, h, i, "host", true, &host) < 0 ||
+		    read_string(ld, h, i, "uuid", false, &uuid) < 0)
+			return -1;
+		berth_step_expect_host(s, host, uuid);
 	}
 	return 0;
 }
@@ -138,7 +166,6 @@ static int
 read_step(const struct loader *ld, struct berth_plan *plan, json_t *step, size_t i)
 {
 	BERTH_AUTOFREE char *host = NULL;
-	BERTH_AUTOFREE char *domain = NULL;
 	BERTH_AUTOFREE char *reason = NULL;
 	enum berth_step_kind kind = BERTH_STEP_LAST;
 	struct berth_step *s;
@@ -150,14 +177,12 @@ read_step(const struct loader *ld, struct berth_plan *plan, json_t *step, size_t
 		return fail(ld, i, "id", "not %zu (steps are numbered from 1, in order)", i + 1);
 	if (read_kind(ld, step, i, &kind) < 0 ||
 	    read_string(ld, step, i, "host", true, &host) < 0 ||
-	    read_string(ld, step, i, "domain", kind != BERTH_STEP_IMAGE_CREATE, &domain) < 0 ||
 	    read_string(ld, step, i, "reason", true, &reason) < 0)
 		return -1;
-	s = berth_plan_add_step(plan, kind, host, domain, "%s", reason);
-	if (read_string(ld, step, i, "dest", false, &s->dest) < 0 ||
-	    read_after(ld, step, i, s) < 0)
+	s = berth_plan_add_step(plan, kind, host, NULL, "%s", reason);
+	if (read_kind_fields(ld, step, i, s) < 0 || read_after(ld, step, i, s) < 0)
 		return -1;
-	return read_kind_fields(ld, step, i, s);
+	return read_expect(ld, step, i, s);
 }
 
 struct berth_plan *
@@ -166,17 +191,32 @@ berth_plan_load_json(const char *path, struct berth_error **err)
 	BERTH_AUTOPTR(json_t) root = berth_json_load_file(path, err);
 	BERTH_AUTOPTR(berth_plan) plan = NULL;
 	struct loader ld = { .path = path, .err = err };
-	json_t *version, *steps, *step;
+	json_t *version, *sha, *steps, *step;
 	size_t i;
 
 	if (root == NULL)
 		return NULL;
 	version = json_is_object(root) ? json_object_get(root, "format_version") : NULL;
-	if (!json_is_integer(version) ||
-	    json_integer_value(version) != BERTH_PLAN_FORMAT_VERSION) {
+	if (!json_is_integer(version)) {
 		berth_error_set(err, BERTH_ERROR_INPUT,
-				"%s: format_version: not %d: this is not a plan written by this berth",
-				path, BERTH_PLAN_FORMAT_VERSION);
+				"%s: format_version: missing or not an integer: this is not a plan written by berth",
+				path);
+		return NULL;
+	}
+	if (json_integer_value(version) != BERTH_PLAN_FORMAT_VERSION) {
+		bool older = json_integer_value(version) < BERTH_PLAN_FORMAT_VERSION;
+
+		berth_error_set(err, BERTH_ERROR_INPUT,
+				"%s: format_version: %lld is %s plan format than this berth reads (%d): make the plan again with 'berth plan --out'",
+				path, (long long)json_integer_value(version),
+				older ? "an older" : "a newer", BERTH_PLAN_FORMAT_VERSION);
+		return NULL;
+	}
+	sha = json_object_get(root, "inventory_sha256");
+	if (!json_is_string(sha) || (strlen(json_string_value(sha)) != BERTH_SHA256_HEX_LEN &&
+				     strlen(json_string_value(sha)) != 0)) {
+		berth_error_set(err, BERTH_ERROR_INPUT,
+				"%s: inventory_sha256: missing or not a SHA-256 in hex", path);
 		return NULL;
 	}
 	steps = json_object_get(root, "steps");
@@ -185,6 +225,7 @@ berth_plan_load_json(const char *path, struct berth_error **err)
 		return NULL;
 	}
 	plan = berth_plan_new();
+	snprintf(plan->inventory_sha256, sizeof(plan->inventory_sha256), "%s", json_string_value(sha));
 	json_array_foreach(steps, i, step) {
 		if (read_step(&ld, plan, step, i) < 0)
 			return NULL;

@@ -7,6 +7,10 @@
  */
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/digest.h"
 
 #include "planner/domain-xml.h"
 #include "planner/plan.h"
@@ -15,9 +19,52 @@
 /* The steps of one domain, and where image steps are already in the plan. */
 struct emitter {
 	struct berth_plan *plan;
+	const struct berth_planner *pl;
+	const struct berth_placement *p;	/* the domain being emitted; NULL for images */
 	struct berth_name_index images;	/* image path -> step id (as a pointer) */
 	unsigned last;			/* the domain's last step so far, 0: none */
 };
+
+/* The uuid of the inventory host called name as observed, or NULL. */
+static const char *
+host_uuid(const struct berth_planner *pl, const char *name)
+{
+	const struct berth_host_fact *h = berth_planner_host_fact(pl, name);
+
+	return h != NULL ? h->host_uuid : NULL;
+}
+
+/*
+ * Where p's domain is defined, as the stale check compares it: "absent",
+ * "running on h1", or "defined on h1 and h2" (which preflight refuses).
+ */
+static char *
+placement_text(const struct berth_placement *p)
+{
+	struct berth_buf b = BERTH_BUF_INIT;
+
+	if (p->n_found == 0)
+		return xstrdup("absent");
+	if (p->n_found == 1)
+		return berth_placement_where(berth_dom_state_name(p->found[0].dom->state),
+					     p->found[0].host->name);
+	berth_buf_add(&b, "defined on ");
+	for (size_t i = 0; i < p->n_found; i++)
+		berth_buf_addf(&b, "%s%s", i == 0 ? "" : " and ", p->found[i].host->name);
+	return berth_buf_detach(&b);
+}
+
+/* The SHA-256 of a definition a host has, as facts carry it. */
+static char *
+definition_digest(const struct berth_domain_fact *have)
+{
+	char hex[BERTH_SHA256_HEX_LEN + 1];
+
+	if (have == NULL || have->xml == NULL)
+		return NULL;
+	berth_sha256_hex(have->xml, strlen(have->xml), hex);
+	return xstrdup(hex);
+}
 
 static struct berth_step *add_step(struct emitter *em, enum berth_step_kind kind,
 				   const char *host, const char *domain,
@@ -39,6 +86,9 @@ add_step(struct emitter *em, enum berth_step_kind kind, const char *host,
 	if (em->last != 0)
 		berth_step_add_dep(s, em->last);
 	em->last = s->id;
+	if (domain != NULL)
+		s->expect.placement = placement_text(em->p);
+	berth_step_expect_host(s, host, host_uuid(em->pl, host));
 	return s;
 }
 
@@ -71,6 +121,16 @@ emit_images(struct emitter *em, const struct berth_planner *pl,
 	em->last = 0;
 }
 
+/* A start of d on its host, which needs d's memory free there. */
+static void
+emit_start(struct emitter *em, const struct berth_domain *d, const char *reason)
+{
+	struct berth_step *s = add_step(em, BERTH_STEP_START, d->host, d->name, "%s", reason);
+
+	s->expect.leaves = berth_placement_where("running", d->host);
+	s->expect.memory_kib = d->memory_kib;
+}
+
 static void
 emit_create(struct emitter *em, const struct berth_planner *pl, const struct berth_placement *p)
 {
@@ -82,11 +142,12 @@ emit_create(struct emitter *em, const struct berth_planner *pl, const struct ber
 	s = add_step(em, BERTH_STEP_DEFINE, d->host, d->name,
 		     "%s is not defined on any host", d->name);
 	s->xml = berth_domain_xml_servers(pl->inv, pl->servers, d);
+	s->expect.leaves = berth_placement_where("shutoff", d->host);
 	for (size_t i = 0; i < p->n_missing; i++)
 		berth_step_add_dep(s, images[i]);
 	free(images);
 	if (p->start)
-		add_step(em, BERTH_STEP_START, d->host, d->name, "inventory says running");
+		emit_start(em, d, "inventory says running");
 }
 
 /* The redefine of a domain already on its host, or just migrated there. */
@@ -101,6 +162,7 @@ emit_redefine(struct emitter *em, const struct berth_planner *pl,
 		     p->want->name, p->why.buf,
 		     running ? "; it takes effect at the next boot" : "");
 	s->xml = berth_domain_xml_servers(pl->inv, pl->servers, p->want);
+	s->expect.definition = definition_digest(p->have);
 }
 
 static void
@@ -113,6 +175,7 @@ emit_placement(struct emitter *em, const struct berth_planner *pl,
 	if (!berth_placement_acts(p))
 		return;		/* converged: no steps at all */
 	em->last = 0;
+	em->p = p;
 	switch (p->move) {
 	case BERTH_MOVE_CREATE:
 		emit_create(em, pl, p);
@@ -122,6 +185,11 @@ emit_placement(struct emitter *em, const struct berth_planner *pl,
 			     "inventory places %s on %s; it runs on %s",
 			     d->name, d->host, p->src->name);
 		s->dest = xstrdup(d->host);
+		s->uri = berth_host_peer_uri(p->host);
+		s->expect.leaves = berth_placement_where("running", d->host);
+		s->expect.definition = definition_digest(p->have);
+		s->expect.memory_kib = p->have->memory_kib;
+		berth_step_expect_host(s, d->host, host_uuid(pl, d->host));
 		if (p->redefine)
 			emit_redefine(em, pl, p, true);
 		break;
@@ -129,24 +197,26 @@ emit_placement(struct emitter *em, const struct berth_planner *pl,
 		if (p->redefine)
 			emit_redefine(em, pl, p, p->have->state == BERTH_DOM_RUNNING);
 		if (p->start)
-			add_step(em, BERTH_STEP_START, d->host, d->name,
-				 "inventory says running; it is shut off");
+			emit_start(em, d, "inventory says running; it is shut off");
 		break;
 	case BERTH_MOVE_COLD:	/* refused by preflight */
 	case BERTH_MOVE_LAST:
 		return;
 	}
-	if (p->stop)
-		add_step(em, BERTH_STEP_STOP, d->host, d->name,
-			 "inventory says shutoff; it is running");
+	if (p->stop) {
+		s = add_step(em, BERTH_STEP_STOP, d->host, d->name,
+			     "inventory says shutoff; it is running");
+		s->expect.leaves = berth_placement_where("shutoff", d->host);
+	}
 	if (d->state == BERTH_POWER_RUNNING)
-		add_step(em, BERTH_STEP_VERIFY, d->host, d->name,
-			 "check that %s runs on %s as the inventory says, and on no other host",
-			 d->name, d->host);
+		s = add_step(em, BERTH_STEP_VERIFY, d->host, d->name,
+			     "check that %s runs on %s as the inventory says, and on no other host",
+			     d->name, d->host);
 	else
-		add_step(em, BERTH_STEP_VERIFY, d->host, d->name,
-			 "check that %s is defined and shut off on %s as the inventory says, and on no other host",
-			 d->name, d->host);
+		s = add_step(em, BERTH_STEP_VERIFY, d->host, d->name,
+			     "check that %s is defined and shut off on %s as the inventory says, and on no other host",
+			     d->name, d->host);
+	s->state = xstrdup(d->state == BERTH_POWER_RUNNING ? "running" : "shutoff");
 }
 
 struct berth_plan *
@@ -159,6 +229,8 @@ berth_plan_make(const struct berth_inventory *inv, const struct berth_facts *fac
 	if (berth_preflight_run(pl, err) < 0)
 		return NULL;
 	em.plan = berth_plan_new();
+	em.pl = pl;
+	snprintf(em.plan->inventory_sha256, sizeof(em.plan->inventory_sha256), "%s", inv->sha256);
 	berth_name_index_init(&em.images, 0);
 	for (size_t i = 0; i < pl->n_placements; i++)
 		emit_placement(&em, pl, &pl->placements[i]);

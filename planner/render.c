@@ -1,107 +1,125 @@
 /*
  * The plan as text and as JSON from the same calls (core/output.h): each
- * field is printed once, with its JSON key and its text format.
+ * field is printed once, with its JSON key and its text format, and which
+ * fields a step has, its symbol and its summary label all come from the
+ * step-kind table (core/step-kinds.def).
  */
 #include "core/plan.h"
 #include "planner/render.h"
 
-/* Per kind: the text symbol, and its count's text in the summary line. */
-static const struct {
-	const char *symbol;
-	const char *summary_text;	/* NULL: JSON only */
-} kind_text[] = {
-	[BERTH_STEP_IMAGE_CREATE] = { "+", "%llu image." },
-	[BERTH_STEP_DEFINE] = { "+", "%llu define, " },
-	[BERTH_STEP_START] = { ">", "%llu start, " },
-	[BERTH_STEP_STOP] = { "<", "%llu stop, " },
-	[BERTH_STEP_MIGRATE_LIVE] = { "~", "%llu migrate, " },
-	[BERTH_STEP_VERIFY] = { "?", NULL },
-};
-_Static_assert(sizeof(kind_text) / sizeof(kind_text[0]) == BERTH_STEP_LAST,
-	       "a symbol for every step kind");
-
-/* The order of the summary: the text reads "Plan: 1 define, ... 0 image.". */
-static const enum berth_step_kind summary_order[] = {
-	BERTH_STEP_DEFINE,
-	BERTH_STEP_START,
-	BERTH_STEP_MIGRATE_LIVE,
-	BERTH_STEP_STOP,
-	BERTH_STEP_IMAGE_CREATE,
-	BERTH_STEP_VERIFY,
-};
-_Static_assert(sizeof(summary_order) / sizeof(summary_order[0]) == BERTH_STEP_LAST,
-	       "every step kind in the summary");
-
 const char *
 berth_step_kind_symbol(enum berth_step_kind kind)
 {
-	return kind_text[kind].symbol;
+	return berth_step_kind(kind)->symbol;
 }
 
-/* A string field, or JSON null (and nothing in the text) when s is NULL. */
+/* The fields of s's kind, in table order: "domain", "path", "host", ... */
 static void
-string_or_null(struct berth_out *out, const char *key, const char *text_fmt, const char *s)
+print_fields(struct berth_out *out, const struct berth_step *s)
 {
-	if (s != NULL)
-		berth_out_string(out, key, text_fmt, s);
-	else
-		berth_out_null(out, key, NULL);
+	const struct berth_step_kind_desc *kind = berth_step_kind(s->kind);
+
+	for (int f = 0; f < BERTH_STEP_FIELD_LAST; f++) {
+		const struct berth_step_field_desc *fd = berth_step_field(f);
+		const char *text = f == BERTH_STEP_FIELD_HOST ? kind->host_text : fd->text;
+		const char *value;
+
+		if (!berth_step_kind_has(s->kind, f))
+			continue;
+		if (fd->type == BERTH_STEP_FIELD_UINT) {
+			berth_out_uint(out, fd->key, text,
+				       *berth_step_uint_slot((struct berth_step *)s, f));
+			continue;
+		}
+		value = berth_step_string(s, f);
+		if (value != NULL)
+			berth_out_string(out, fd->key, text, value);
+		else
+			berth_out_null(out, fd->key, NULL);
+	}
+}
+
+/* What the step was planned from (JSON only; planner/stale.c checks it). */
+static void
+print_expect(struct berth_out *out, const struct berth_step_expect *e)
+{
+	berth_out_open_object(out, "expect");
+	if (e->placement != NULL)
+		berth_out_string(out, "placement", NULL, e->placement);
+	if (e->leaves != NULL)
+		berth_out_string(out, "leaves", NULL, e->leaves);
+	if (e->definition != NULL)
+		berth_out_string(out, "definition_sha256", NULL, e->definition);
+	if (e->memory_kib > 0)
+		berth_out_uint(out, "memory_kib", NULL, e->memory_kib);
+	berth_out_open_array(out, "hosts");
+	for (size_t i = 0; i < e->n_hosts; i++) {
+		berth_out_open_object(out, NULL);
+		berth_out_string(out, "host", NULL, e->hosts[i].host);
+		if (e->hosts[i].uuid != NULL)
+			berth_out_string(out, "uuid", NULL, e->hosts[i].uuid);
+		else
+			berth_out_null(out, "uuid", NULL);
+		berth_out_close_object(out);
+	}
+	berth_out_close_array(out);
+	berth_out_close_object(out);
 }
 
 /*
  * One step.  Text: "  + 1 define web1 on h1 (after 1)", then the reason
- * indented below it.  JSON: {"id", "kind", "domain", "path", "host", "dest",
- * "format", "size_bytes", "after", "reason", "xml"}, the image fields only
- * on image steps and xml only on define steps.
+ * indented below it.  JSON: {"id", "kind", the kind's fields, "after",
+ * "reason", "expect"}.
  */
 static void
 print_step(struct berth_out *out, const struct berth_step *s)
 {
-	bool image = s->kind == BERTH_STEP_IMAGE_CREATE;
-
 	berth_out_open_object(out, NULL);
 	berth_out_text(out, "  %s ", berth_step_kind_symbol(s->kind));
 	berth_out_uint(out, "id", "%llu ", s->id);
 	berth_out_string(out, "kind", "%s", berth_step_kind_name(s->kind));
-	string_or_null(out, "domain", " %s", s->domain);
-	if (image)
-		berth_out_string(out, "path", " %s", s->path != NULL ? s->path : "");
-	berth_out_string(out, "host", s->dest != NULL ? " from %s" : " on %s", s->host);
-	string_or_null(out, "dest", " to %s", s->dest);
-	if (image) {
-		berth_out_string(out, "format", " (%s, ", s->format != NULL ? s->format : "");
-		berth_out_uint(out, "size_bytes", "%llu bytes)", s->size_bytes);
-	}
+	print_fields(out, s);
 	berth_out_open_array(out, "after");
 	for (size_t i = 0; i < s->n_deps; i++)
 		berth_out_uint(out, NULL, i == 0 ? " (after %llu" : ", %llu", s->deps[i]);
 	berth_out_text(out, s->n_deps > 0 ? ")\n" : "\n");
 	berth_out_close_array(out);
 	berth_out_string(out, "reason", "        %s\n", s->reason);
-	if (s->kind == BERTH_STEP_DEFINE)
-		berth_out_string(out, "xml", NULL, s->xml != NULL ? s->xml : "");
+	print_expect(out, &s->expect);
 	berth_out_close_object(out);
 }
 
+/*
+ * "Plan: 1 define, 1 start, 1 migrate.": the kinds the plan has, in table
+ * order; kinds without a summary label count in the JSON only.
+ */
 static void
 print_summary(struct berth_out *out, const struct berth_plan *plan, bool changes)
 {
 	unsigned long long count[BERTH_STEP_LAST] = { 0 };
+	bool first = true;
 
 	for (size_t i = 0; i < plan->n_steps; i++)
 		count[plan->steps[i].kind]++;
 	if (changes)
 		berth_out_text(out, "\nPlan: ");
 	berth_out_open_object(out, "summary");
-	for (size_t i = 0; i < BERTH_STEP_LAST; i++) {
-		enum berth_step_kind kind = summary_order[i];
+	for (int k = 0; k < BERTH_STEP_LAST; k++) {
+		const struct berth_step_kind_desc *kind = berth_step_kind(k);
+		bool shown = changes && kind->summary != NULL;
 
-		berth_out_uint(out, berth_step_kind_name(kind),
-			       changes ? kind_text[kind].summary_text : NULL, count[kind]);
+		if (count[k] == 0)
+			continue;
+		if (shown && !first)
+			berth_out_text(out, ", ");
+		berth_out_uint(out, kind->name, shown ? "%llu" : NULL, count[k]);
+		if (shown)
+			berth_out_text(out, " %s", kind->summary);
+		first = first && !shown;
 	}
 	berth_out_close_object(out);
 	if (changes)
-		berth_out_text(out, "\n");
+		berth_out_text(out, ".\n");
 }
 
 int
@@ -115,6 +133,7 @@ berth_plan_print(struct berth_out *out, const struct berth_plan *plan,
 			 changes ? "berth will perform these actions to match %s:\n\n" :
 			 "No changes. The hosts match %s.\n",
 			 inventory_path);
+	berth_out_string(out, "inventory_sha256", NULL, plan->inventory_sha256);
 	berth_out_bool(out, "changes", NULL, changes);
 	berth_out_open_array(out, "steps");
 	for (size_t i = 0; i < plan->n_steps; i++)

@@ -89,12 +89,12 @@ define_check(struct berth_step_ctx *ctx, const struct berth_step *step, struct b
 
 static int
 define_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
-	     struct berth_buf *note, struct berth_error **err)
+	     struct berth_step_outcome *out, struct berth_error **err)
 {
 	virConnectPtr conn = berth_sessions_libvirt(ctx->sessions, step->host, err);
 	virDomainPtr dom;
 
-	(void)note;
+	(void)out;
 	if (conn == NULL)
 		return -1;
 	berth_sessions_count_mutation(ctx->sessions, step->host, "virDomainDefineXML", step->domain);

@@ -23,7 +23,7 @@ image_exists(struct berth_step_ctx *ctx, const struct berth_step *step, struct b
 
 static int
 image_create(struct berth_step_ctx *ctx, const struct berth_step *step,
-	     struct berth_buf *note, struct berth_error **err)
+	     struct berth_step_outcome *out, struct berth_error **err)
 {
 	BERTH_AUTOFREE char *format = berth_shell_quote(step->format);
 	BERTH_AUTOFREE char *path = berth_shell_quote(step->path);
@@ -32,7 +32,7 @@ image_create(struct berth_step_ctx *ctx, const struct berth_step *step,
 
 	if (berth_sessions_run(ctx->sessions, step->host, cmd, NULL, err) < 0)
 		return -1;
-	berth_buf_addf(note, "created %s", step->path);
+	berth_buf_addf(&out->note, "created %s", step->path);
 	return 0;
 }
 

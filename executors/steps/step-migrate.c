@@ -9,7 +9,9 @@
  *
  * virDomainMigrateToURI3 rather than virDomainMigrate3: with PEER2PEER,
  * virDomainMigrate3 would hand the source libvirtd the URI of berth's own
- * connection to the destination, whose key paths are the controller's.
+ * connection to the destination, whose key paths are the controller's.  The
+ * step carries the URI (the planner made it from the inventory), so a saved
+ * plan migrates exactly where it was reviewed to.
  */
 #include <libvirt/virterror.h>
 
@@ -53,7 +55,8 @@ migrate_check(struct berth_step_ctx *ctx, const struct berth_step *step, struct 
  * UNDEFINE_SOURCE the source no longer has the domain to ask.
  */
 static void
-add_job_stats(struct berth_step_ctx *ctx, const struct berth_step *step, struct berth_buf *note)
+read_job_stats(struct berth_step_ctx *ctx, const struct berth_step *step,
+	       struct berth_step_outcome *out)
 {
 	virTypedParameterPtr params = NULL;
 	unsigned long long elapsed = 0, downtime = 0, bytes = 0;
@@ -67,7 +70,11 @@ add_job_stats(struct berth_step_ctx *ctx, const struct berth_step *step, struct 
 		virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_TIME_ELAPSED, &elapsed);
 		virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_DOWNTIME, &downtime);
 		virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_DATA_PROCESSED, &bytes);
-		berth_buf_addf(note, " (libvirt job %llu ms, downtime %llu ms, %.1f MiB transferred)",
+		out->has_migration = true;
+		out->job_ms = elapsed;
+		out->downtime_ms = downtime;
+		out->data_bytes = bytes;
+		berth_buf_addf(&out->note, " (libvirt job %llu ms, downtime %llu ms, %.1f MiB transferred)",
 			       elapsed, downtime, (double)bytes / (1024.0 * 1024.0));
 		virTypedParamsFree(params, nparams);
 	}
@@ -76,39 +83,57 @@ add_job_stats(struct berth_step_ctx *ctx, const struct berth_step *step, struct 
 
 static int
 migrate_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
-	      struct berth_buf *note, struct berth_error **err)
+	      struct berth_step_outcome *out, struct berth_error **err)
 {
-	const struct berth_host *dest = berth_inventory_host(ctx->inv, step->dest);
 	const unsigned int flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER |
 				   VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE;
-	BERTH_AUTOFREE char *uri = NULL;
 	virDomainPtr dom;
 	double start;
 	int rc;
 
-	if (dest == NULL) {
-		berth_error_set(err, BERTH_ERROR_INTERNAL, "host '%s' is not in the inventory", step->dest);
+	if (step->uri == NULL) {
+		berth_error_set(err, BERTH_ERROR_INPUT, "step %u: the migration has no destination URI",
+				step->id);
 		return -1;
 	}
 	if (berth_sessions_lookup(ctx->sessions, step->host, step->domain, &dom, err) <= 0)
 		return -1;
-	uri = berth_host_peer_uri(dest);
 	berth_sessions_count_mutation(ctx->sessions, step->host, "virDomainMigrateToURI3", step->domain);
 	start = berth_now_s();
-	rc = virDomainMigrateToURI3(dom, uri, NULL, 0, flags);
+	rc = virDomainMigrateToURI3(dom, step->uri, NULL, 0, flags);
 	if (rc < 0)
 		berth_libvirt_error(err, BERTH_ERROR_HOST,
-				    "host '%s': live migration of domain '%s' to '%s' (%s) failed, the domain still runs on '%s'",
-				    step->host, step->domain, step->dest, uri, step->host);
+				    "host '%s': live migration of domain '%s' to '%s' (%s) failed",
+				    step->host, step->domain, step->dest, step->uri);
 	virDomainFree(dom);
 	if (rc < 0)
 		return -1;
-	berth_buf_addf(note, "migrated in %.2f s", berth_now_s() - start);
-	add_job_stats(ctx, step, note);
+	berth_buf_addf(&out->note, "migrated in %.2f s", berth_now_s() - start);
+	read_job_stats(ctx, step, out);
 	return 0;
+}
+
+/* The job runs in the source's libvirtd: only the source can abort it. */
+static int
+migrate_abort(struct berth_step_ctx *ctx, const struct berth_step *step, struct berth_error **err)
+{
+	virDomainPtr dom;
+	int rc;
+
+	if (berth_sessions_lookup(ctx->sessions, step->host, step->domain, &dom, err) <= 0)
+		return -1;
+	berth_sessions_count_mutation(ctx->sessions, step->host, "virDomainAbortJob", step->domain);
+	rc = virDomainAbortJob(dom);
+	if (rc < 0)
+		berth_libvirt_error(err, BERTH_ERROR_HOST,
+				    "host '%s': cannot abort the migration of domain '%s'",
+				    step->host, step->domain);
+	virDomainFree(dom);
+	return rc;
 }
 
 const struct berth_step_ops berth_step_migrate_live_ops = {
 	.check = migrate_check,
 	.apply = migrate_apply,
+	.abort = migrate_abort,
 };

@@ -21,12 +21,12 @@ start_check(struct berth_step_ctx *ctx, const struct berth_step *step, struct be
 
 static int
 start_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
-	    struct berth_buf *note, struct berth_error **err)
+	    struct berth_step_outcome *out, struct berth_error **err)
 {
 	virDomainPtr dom;
 	int rc;
 
-	(void)note;
+	(void)out;
 	if (berth_sessions_lookup(ctx->sessions, step->host, step->domain, &dom, err) <= 0)
 		return -1;
 	berth_sessions_count_mutation(ctx->sessions, step->host, "virDomainCreate", step->domain);

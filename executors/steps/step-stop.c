@@ -23,7 +23,7 @@ stop_check(struct berth_step_ctx *ctx, const struct berth_step *step, struct ber
 
 static int
 stop_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
-	   struct berth_buf *note, struct berth_error **err)
+	   struct berth_step_outcome *out, struct berth_error **err)
 {
 	struct timespec pause = { .tv_sec = 0, .tv_nsec = 100 * 1000 * 1000 };
 	double start = berth_now_s();
@@ -46,7 +46,7 @@ stop_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
 		nanosleep(&pause, NULL);
 	}
 	if (state == BERTH_DOM_SHUTOFF) {
-		berth_buf_addf(note, "shut down in %.1f s", berth_now_s() - start);
+		berth_buf_addf(&out->note, "shut down in %.1f s", berth_now_s() - start);
 	} else if (state >= 0) {
 		berth_sessions_count_mutation(ctx->sessions, step->host, "virDomainDestroy", step->domain);
 		if (virDomainDestroy(dom) < 0) {
@@ -55,7 +55,7 @@ stop_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
 					    step->host, step->domain, ctx->stop_timeout_s);
 			state = -1;
 		} else {
-			berth_buf_addf(note, "did not shut down in %u s: destroyed", ctx->stop_timeout_s);
+			berth_buf_addf(&out->note, "did not shut down in %u s: destroyed", ctx->stop_timeout_s);
 		}
 	}
 	virDomainFree(dom);

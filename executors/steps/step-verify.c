@@ -1,7 +1,7 @@
 /*
- * verify: the domain is where the inventory says and as it says: defined
- * and persistent on its host, in the desired power state, and known to no
- * other host of the inventory.  It always runs; it changes nothing.
+ * verify: the domain is where the plan says and as it says: defined and
+ * persistent on its host, in the step's state, and known to no other host
+ * of the inventory.  It always runs; it changes nothing.
  */
 #include "core/facts.h"
 #include "core/util.h"
@@ -19,18 +19,17 @@ verify_check(struct berth_step_ctx *ctx, const struct berth_step *step, struct b
 
 static int
 verify_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
-	     struct berth_buf *note, struct berth_error **err)
+	     struct berth_step_outcome *out, struct berth_error **err)
 {
-	const struct berth_domain *want = berth_inventory_domain(ctx->inv, step->domain);
-	enum berth_dom_state want_state;
+	int want_state = berth_dom_state_from_name(step->state);
 	virDomainPtr dom;
 	int found, persistent, state;
 
-	if (want == NULL) {
-		berth_error_set(err, BERTH_ERROR_INTERNAL, "domain '%s' is not in the inventory", step->domain);
+	if (want_state != BERTH_DOM_RUNNING && want_state != BERTH_DOM_SHUTOFF) {
+		berth_error_set(err, BERTH_ERROR_INPUT, "step %u: state '%s' is not running or shutoff",
+				step->id, step->state != NULL ? step->state : "");
 		return -1;
 	}
-	want_state = want->state == BERTH_POWER_RUNNING ? BERTH_DOM_RUNNING : BERTH_DOM_SHUTOFF;
 	found = berth_sessions_lookup(ctx->sessions, step->host, step->domain, &dom, err);
 	if (found < 0)
 		return -1;
@@ -49,10 +48,10 @@ verify_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
 				step->domain, step->host);
 		return -1;
 	}
-	if (state != (int)want_state) {
-		berth_error_set(err, BERTH_ERROR_HOST, "verify: domain '%s' on '%s' is %s, the inventory says %s",
+	if (state != want_state) {
+		berth_error_set(err, BERTH_ERROR_HOST, "verify: domain '%s' on '%s' is %s, the plan says %s",
 				step->domain, step->host, berth_dom_state_name((enum berth_dom_state)state),
-				berth_power_name(want->state));
+				step->state);
 		return -1;
 	}
 	for (size_t i = 0; i < ctx->inv->n_hosts; i++) {
@@ -73,8 +72,8 @@ verify_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
 			return -1;
 		}
 	}
-	berth_buf_addf(note, "%s is %s on %s only, persistent", step->domain,
-		       berth_power_name(want->state), step->host);
+	berth_buf_addf(&out->note, "%s is %s on %s only, persistent", step->domain,
+		       step->state, step->host);
 	return 0;
 }
 

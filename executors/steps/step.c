@@ -4,12 +4,10 @@
 #include "executors/steps/step.h"
 
 static const struct berth_step_ops *const step_ops[] = {
-	[BERTH_STEP_IMAGE_CREATE] = &berth_step_image_create_ops,
-	[BERTH_STEP_DEFINE] = &berth_step_define_ops,
-	[BERTH_STEP_START] = &berth_step_start_ops,
-	[BERTH_STEP_STOP] = &berth_step_stop_ops,
-	[BERTH_STEP_MIGRATE_LIVE] = &berth_step_migrate_live_ops,
-	[BERTH_STEP_VERIFY] = &berth_step_verify_ops,
+#define BERTH_STEP_KIND(id, ops, name, symbol, summary, class, fields, host_text, after_failure) \
+	[BERTH_STEP_##id] = &berth_step_##ops##_ops,
+#include "core/step-kinds.def"
+#undef BERTH_STEP_KIND
 };
 _Static_assert(sizeof(step_ops) / sizeof(step_ops[0]) == BERTH_STEP_LAST,
 	       "an executor for every step kind");

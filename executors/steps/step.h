@@ -21,6 +21,15 @@ struct berth_step_ctx {
 	unsigned stop_timeout_s;	/* graceful shutdown before destroy */
 };
 
+/* What a step did, beyond succeeding: for the progress line and apply --json. */
+struct berth_step_outcome {
+	struct berth_buf note;		/* for people: "migrated in 1.02 s" */
+	bool has_migration;		/* the figures below were read */
+	uint64_t job_ms;		/* the libvirt job's elapsed time */
+	uint64_t downtime_ms;
+	uint64_t data_bytes;		/* memory (and disk) transferred */
+};
+
 struct berth_step_ops {
 	/*
 	 * 1 if the step's goal already holds on the live hosts (nothing to
@@ -30,19 +39,26 @@ struct berth_step_ops {
 	int (*check)(struct berth_step_ctx *ctx, const struct berth_step *step,
 		     struct berth_error **err);
 	/*
-	 * Does the step.  Returns 0, appending to note (for people) what it
-	 * did when there is more to say than "done", or -1 with *err set.
+	 * Does the step.  Returns 0, filling out (for people and --json) when
+	 * there is more to say than "done", or -1 with *err set.
 	 */
 	int (*apply)(struct berth_step_ctx *ctx, const struct berth_step *step,
-		     struct berth_buf *note, struct berth_error **err);
+		     struct berth_step_outcome *out, struct berth_error **err);
+	/*
+	 * Optional (NULL: the step runs to its end).  Called from another
+	 * thread while apply() runs, on a second interrupt: asks the host to
+	 * abort the step, so that apply() returns soon with an error.  Returns
+	 * 0, or -1 with *err set.
+	 */
+	int (*abort)(struct berth_step_ctx *ctx, const struct berth_step *step,
+		     struct berth_error **err);
 };
 
-extern const struct berth_step_ops berth_step_image_create_ops;
-extern const struct berth_step_ops berth_step_define_ops;
-extern const struct berth_step_ops berth_step_start_ops;
-extern const struct berth_step_ops berth_step_stop_ops;
-extern const struct berth_step_ops berth_step_migrate_live_ops;
-extern const struct berth_step_ops berth_step_verify_ops;
+/* The executor of each kind, from core/step-kinds.def. */
+#define BERTH_STEP_KIND(id, ops, name, symbol, summary, class, fields, host_text, after_failure) \
+	extern const struct berth_step_ops berth_step_##ops##_ops;
+#include "core/step-kinds.def"
+#undef BERTH_STEP_KIND
 
 /* The executor of kind.  Never NULL for a kind below BERTH_STEP_LAST. */
 const struct berth_step_ops *berth_step_ops_for(enum berth_step_kind kind);

@@ -54,14 +54,14 @@ fake_check(struct berth_step_ctx *ctx, const struct berth_step *step, struct ber
 
 static int
 fake_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
-	   struct berth_buf *note, struct berth_error **err)
+	   struct berth_step_outcome *out, struct berth_error **err)
 {
 	bool on_h1 = berth_streq(step->host, "h1") || berth_streq(step->dest, "h1");
 	bool migration = step->kind == BERTH_STEP_MIGRATE_LIVE;
 	struct timespec pause = { 0, (long)seen.sleep_ms * 1000000L };
 
 	(void)ctx;
-	(void)note;
+	(void)out;
 	pthread_mutex_lock(&seen.lock);
 	for (size_t i = 0; i < step->n_deps; i++) {
 		bool finished = false;
