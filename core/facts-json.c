@@ -1,8 +1,11 @@
 /*
  * Facts as JSON and back (docs/facts.md is the schema).  Written with
- * jansson, read with jansson, every field checked for its type; a wrong one
- * is reported with its JSON path: "facts.json: hosts[1].memory.free_kib:
- * expected an integer".
+ * jansson, every key always; read with jansson, every field checked for its
+ * type; a wrong one is reported with its JSON path: "facts.json:
+ * hosts[1].memory.free_kib: expected a non-negative integer".  Only the keys
+ * without which a fact means nothing must be present; any other key may be
+ * left out and reads as its zero value, so a new fact does not make every
+ * facts file written before it invalid.
  */
 #include <string.h>
 
@@ -159,6 +162,17 @@ struct reader {
 	bool failed;
 };
 
+/*
+ * How a getter treats its key.  An optional key that is absent reads as the
+ * zero value: NULL, false, 0, an empty array, an object of zero values.  An
+ * optional string also takes null, as its default NULL is written as null.
+ */
+enum key_rule {
+	KEY_OPTIONAL = 0,
+	KEY_REQUIRED = 1 << 0,	/* absent is an error */
+	KEY_NULLABLE = 1 << 1,	/* a required string that may be null */
+};
+
 static void
 wrong(struct reader *r, const char *where, const char *key, const char *expected)
 {
@@ -169,20 +183,22 @@ wrong(struct reader *r, const char *where, const char *key, const char *expected
 			r->file, where, *where != '\0' ? "." : "", key, expected);
 }
 
+/* The value of key in obj, or NULL when it is absent (an error if required). */
 static json_t *
-member(struct reader *r, json_t *obj, const char *where, const char *key)
+member(struct reader *r, json_t *obj, const char *where, const char *key, enum key_rule rule)
 {
 	json_t *v = json_object_get(obj, key);
 
-	if (v == NULL)
+	if (v == NULL && (rule & KEY_REQUIRED))
 		wrong(r, where, key, "a value (the key is missing)");
 	return v;
 }
 
 static char *
-get_str(struct reader *r, json_t *obj, const char *where, const char *key, bool nullable)
+get_str(struct reader *r, json_t *obj, const char *where, const char *key, enum key_rule rule)
 {
-	json_t *v = member(r, obj, where, key);
+	json_t *v = member(r, obj, where, key, rule);
+	bool nullable = !(rule & KEY_REQUIRED) || (rule & KEY_NULLABLE);
 
 	if (v == NULL)
 		return NULL;
@@ -195,9 +211,9 @@ get_str(struct reader *r, json_t *obj, const char *where, const char *key, bool 
 }
 
 static bool
-get_bool(struct reader *r, json_t *obj, const char *where, const char *key)
+get_bool(struct reader *r, json_t *obj, const char *where, const char *key, enum key_rule rule)
 {
-	json_t *v = member(r, obj, where, key);
+	json_t *v = member(r, obj, where, key, rule);
 
 	if (v != NULL && !json_is_boolean(v)) {
 		wrong(r, where, key, "true or false");
@@ -207,9 +223,9 @@ get_bool(struct reader *r, json_t *obj, const char *where, const char *key)
 }
 
 static uint64_t
-get_uint(struct reader *r, json_t *obj, const char *where, const char *key)
+get_uint(struct reader *r, json_t *obj, const char *where, const char *key, enum key_rule rule)
 {
-	json_t *v = member(r, obj, where, key);
+	json_t *v = member(r, obj, where, key, rule);
 
 	if (v == NULL)
 		return 0;
@@ -221,9 +237,9 @@ get_uint(struct reader *r, json_t *obj, const char *where, const char *key)
 }
 
 static json_t *
-get_array(struct reader *r, json_t *obj, const char *where, const char *key)
+get_array(struct reader *r, json_t *obj, const char *where, const char *key, enum key_rule rule)
 {
-	json_t *v = member(r, obj, where, key);
+	json_t *v = member(r, obj, where, key, rule);
 
 	if (v != NULL && !json_is_array(v)) {
 		wrong(r, where, key, "an array");
@@ -233,9 +249,9 @@ get_array(struct reader *r, json_t *obj, const char *where, const char *key)
 }
 
 static json_t *
-get_object(struct reader *r, json_t *obj, const char *where, const char *key)
+get_object(struct reader *r, json_t *obj, const char *where, const char *key, enum key_rule rule)
 {
-	json_t *v = member(r, obj, where, key);
+	json_t *v = member(r, obj, where, key, rule);
 
 	if (v != NULL && !json_is_object(v)) {
 		wrong(r, where, key, "an object");
@@ -261,7 +277,7 @@ element_object(struct reader *r, json_t *a, size_t i, const char *where, const c
 static char **
 get_strv(struct reader *r, json_t *obj, const char *where, const char *key, size_t *n)
 {
-	json_t *a = get_array(r, obj, where, key);
+	json_t *a = get_array(r, obj, where, key, KEY_OPTIONAL);
 	char **v;
 
 	*n = 0;
@@ -290,24 +306,24 @@ read_domain(struct reader *r, json_t *o, const char *where, struct berth_domain_
 	json_t *a;
 	int st;
 
-	d->name = get_str(r, o, where, "name", false);
-	uuid = get_str(r, o, where, "uuid", false);
+	d->name = get_str(r, o, where, "name", KEY_REQUIRED);
+	uuid = get_str(r, o, where, "uuid", KEY_REQUIRED);
 	if (uuid != NULL) {
 		if (strlen(uuid) != 36)
 			wrong(r, where, "uuid", "a UUID like 8-4-4-4-12 hex digits");
 		else
 			memcpy(d->uuid, uuid, 37);
 	}
-	state = get_str(r, o, where, "state", false);
+	state = get_str(r, o, where, "state", KEY_REQUIRED);
 	st = state != NULL ? berth_dom_state_from_name(state) : 0;
 	if (st < 0)
 		wrong(r, where, "state", "one of running, paused, shutoff, other");
 	d->state = st < 0 ? BERTH_DOM_OTHER : (enum berth_dom_state)st;
-	d->persistent = get_bool(r, o, where, "persistent");
-	d->autostart = get_bool(r, o, where, "autostart");
-	d->memory_kib = get_uint(r, o, where, "memory_kib");
-	d->vcpus = (unsigned)get_uint(r, o, where, "vcpus");
-	if ((a = get_array(r, o, where, "disks")) != NULL) {
+	d->persistent = get_bool(r, o, where, "persistent", KEY_OPTIONAL);
+	d->autostart = get_bool(r, o, where, "autostart", KEY_OPTIONAL);
+	d->memory_kib = get_uint(r, o, where, "memory_kib", KEY_OPTIONAL);
+	d->vcpus = (unsigned)get_uint(r, o, where, "vcpus", KEY_OPTIONAL);
+	if ((a = get_array(r, o, where, "disks", KEY_OPTIONAL)) != NULL) {
 		d->disks = xcalloc(json_array_size(a) + 1, sizeof(*d->disks));
 		for (size_t i = 0; i < json_array_size(a) && !r->failed; i++) {
 			json_t *e = element_object(r, a, i, where, "disks");
@@ -315,13 +331,13 @@ read_domain(struct reader *r, json_t *o, const char *where, struct berth_domain_
 
 			if (e == NULL)
 				break;
-			d->disks[i].target = get_str(r, e, at, "target", true);
-			d->disks[i].source = get_str(r, e, at, "source", true);
-			d->disks[i].format = get_str(r, e, at, "format", true);
+			d->disks[i].target = get_str(r, e, at, "target", KEY_REQUIRED | KEY_NULLABLE);
+			d->disks[i].source = get_str(r, e, at, "source", KEY_OPTIONAL);
+			d->disks[i].format = get_str(r, e, at, "format", KEY_OPTIONAL);
 			d->n_disks++;
 		}
 	}
-	if ((a = get_array(r, o, where, "nics")) != NULL) {
+	if ((a = get_array(r, o, where, "nics", KEY_OPTIONAL)) != NULL) {
 		d->nics = xcalloc(json_array_size(a) + 1, sizeof(*d->nics));
 		for (size_t i = 0; i < json_array_size(a) && !r->failed; i++) {
 			json_t *e = element_object(r, a, i, where, "nics");
@@ -329,13 +345,13 @@ read_domain(struct reader *r, json_t *o, const char *where, struct berth_domain_
 
 			if (e == NULL)
 				break;
-			d->nics[i].mac = get_str(r, e, at, "mac", true);
-			d->nics[i].bridge = get_str(r, e, at, "bridge", true);
-			d->nics[i].model = get_str(r, e, at, "model", true);
+			d->nics[i].mac = get_str(r, e, at, "mac", KEY_REQUIRED | KEY_NULLABLE);
+			d->nics[i].bridge = get_str(r, e, at, "bridge", KEY_OPTIONAL);
+			d->nics[i].model = get_str(r, e, at, "model", KEY_OPTIONAL);
 			d->n_nics++;
 		}
 	}
-	d->xml = get_str(r, o, where, "xml", true);
+	d->xml = get_str(r, o, where, "xml", KEY_OPTIONAL);
 }
 
 static void
@@ -345,29 +361,29 @@ read_host(struct reader *r, json_t *o, const char *where, struct berth_host_fact
 	BERTH_AUTOFREE char *mem_at = xasprintf("%s.memory", where);
 	json_t *cpu, *mem, *a;
 
-	h->name = get_str(r, o, where, "name", false);
-	h->reachable = get_bool(r, o, where, "reachable");
-	h->error = get_str(r, o, where, "error", true);
-	h->hostname = get_str(r, o, where, "hostname", true);
-	h->fqdn = get_str(r, o, where, "fqdn", true);
+	h->name = get_str(r, o, where, "name", KEY_REQUIRED);
+	h->reachable = get_bool(r, o, where, "reachable", KEY_REQUIRED);
+	h->error = get_str(r, o, where, "error", KEY_OPTIONAL);
+	h->hostname = get_str(r, o, where, "hostname", KEY_OPTIONAL);
+	h->fqdn = get_str(r, o, where, "fqdn", KEY_OPTIONAL);
 	h->addresses = get_strv(r, o, where, "addresses", &h->n_addresses);
-	h->arch = get_str(r, o, where, "arch", true);
-	if ((cpu = get_object(r, o, where, "cpu")) != NULL) {
-		h->cpu_vendor = get_str(r, cpu, cpu_at, "vendor", true);
-		h->cpu_model = get_str(r, cpu, cpu_at, "model", true);
-		h->cpu_nx = get_bool(r, cpu, cpu_at, "nx");
-		h->cpu_vmx = get_bool(r, cpu, cpu_at, "vmx");
-		h->cpu_svm = get_bool(r, cpu, cpu_at, "svm");
+	h->arch = get_str(r, o, where, "arch", KEY_OPTIONAL);
+	if ((cpu = get_object(r, o, where, "cpu", KEY_OPTIONAL)) != NULL) {
+		h->cpu_vendor = get_str(r, cpu, cpu_at, "vendor", KEY_OPTIONAL);
+		h->cpu_model = get_str(r, cpu, cpu_at, "model", KEY_OPTIONAL);
+		h->cpu_nx = get_bool(r, cpu, cpu_at, "nx", KEY_OPTIONAL);
+		h->cpu_vmx = get_bool(r, cpu, cpu_at, "vmx", KEY_OPTIONAL);
+		h->cpu_svm = get_bool(r, cpu, cpu_at, "svm", KEY_OPTIONAL);
 	}
-	if ((mem = get_object(r, o, where, "memory")) != NULL) {
-		h->memory_total_kib = get_uint(r, mem, mem_at, "total_kib");
-		h->memory_free_kib = get_uint(r, mem, mem_at, "free_kib");
+	if ((mem = get_object(r, o, where, "memory", KEY_OPTIONAL)) != NULL) {
+		h->memory_total_kib = get_uint(r, mem, mem_at, "total_kib", KEY_OPTIONAL);
+		h->memory_free_kib = get_uint(r, mem, mem_at, "free_kib", KEY_OPTIONAL);
 	}
-	h->libvirt_version = (unsigned long)get_uint(r, o, where, "libvirt_version");
-	h->qemu_version = (unsigned long)get_uint(r, o, where, "qemu_version");
-	h->host_uuid = get_str(r, o, where, "host_uuid", true);
+	h->libvirt_version = (unsigned long)get_uint(r, o, where, "libvirt_version", KEY_OPTIONAL);
+	h->qemu_version = (unsigned long)get_uint(r, o, where, "qemu_version", KEY_OPTIONAL);
+	h->host_uuid = get_str(r, o, where, "host_uuid", KEY_OPTIONAL);
 	h->bridges = get_strv(r, o, where, "bridges", &h->n_bridges);
-	if ((a = get_array(r, o, where, "exports")) != NULL) {
+	if ((a = get_array(r, o, where, "exports", KEY_OPTIONAL)) != NULL) {
 		h->exports = xcalloc(json_array_size(a) + 1, sizeof(*h->exports));
 		for (size_t i = 0; i < json_array_size(a) && !r->failed; i++) {
 			json_t *e = element_object(r, a, i, where, "exports");
@@ -375,12 +391,12 @@ read_host(struct reader *r, json_t *o, const char *where, struct berth_host_fact
 
 			if (e == NULL)
 				break;
-			h->exports[i].path = get_str(r, e, at, "path", false);
+			h->exports[i].path = get_str(r, e, at, "path", KEY_REQUIRED);
 			h->exports[i].files = get_strv(r, e, at, "files", &h->exports[i].n_files);
 			h->n_exports++;
 		}
 	}
-	if ((a = get_array(r, o, where, "domains")) != NULL) {
+	if ((a = get_array(r, o, where, "domains", KEY_OPTIONAL)) != NULL) {
 		h->domains = xcalloc(json_array_size(a) + 1, sizeof(*h->domains));
 		for (size_t i = 0; i < json_array_size(a) && !r->failed; i++) {
 			json_t *e = element_object(r, a, i, where, "domains");
@@ -409,7 +425,7 @@ berth_facts_load(const char *path, struct berth_error **err)
 		berth_error_set(err, BERTH_ERROR_INPUT, "%s: expected a JSON object of facts", path);
 		return NULL;
 	}
-	version = get_uint(&r, root, "", "format_version");
+	version = get_uint(&r, root, "", "format_version", KEY_REQUIRED);
 	if (!r.failed && version != FACTS_FORMAT_VERSION) {
 		berth_error_set(err, BERTH_ERROR_INPUT,
 				"%s: facts format_version %llu is not supported (this berth reads %d)",
@@ -417,7 +433,7 @@ berth_facts_load(const char *path, struct berth_error **err)
 		return NULL;
 	}
 	facts = xcalloc(1, sizeof(*facts));
-	hosts = get_array(&r, root, "", "hosts");
+	hosts = get_array(&r, root, "", "hosts", KEY_OPTIONAL);
 	if (hosts != NULL) {
 		facts->hosts = xcalloc(json_array_size(hosts) + 1, sizeof(*facts->hosts));
 		for (size_t i = 0; i < json_array_size(hosts) && !r.failed; i++) {
