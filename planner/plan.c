@@ -34,12 +34,8 @@ host_uuid(const struct berth_planner *pl, const char *name)
 	return h != NULL ? h->host_uuid : NULL;
 }
 
-/*
- * Where p's domain is defined, as the stale check compares it: "absent",
- * "running on h1", or "defined on h1 and h2" (which preflight refuses).
- */
-static char *
-placement_text(const struct berth_placement *p)
+char *
+berth_placement_text(const struct berth_placement *p)
 {
 	struct berth_buf b = BERTH_BUF_INIT;
 
@@ -54,9 +50,8 @@ placement_text(const struct berth_placement *p)
 	return berth_buf_detach(&b);
 }
 
-/* The SHA-256 of a definition a host has, as facts carry it. */
-static char *
-definition_digest(const struct berth_domain_fact *have)
+char *
+berth_definition_digest(const struct berth_domain_fact *have)
 {
 	char hex[BERTH_SHA256_HEX_LEN + 1];
 
@@ -87,7 +82,7 @@ add_step(struct emitter *em, enum berth_step_kind kind, const char *host,
 		berth_step_add_dep(s, em->last);
 	em->last = s->id;
 	if (domain != NULL)
-		s->expect.placement = placement_text(em->p);
+		s->expect.placement = berth_placement_text(em->p);
 	berth_step_expect_host(s, host, host_uuid(em->pl, host));
 	return s;
 }
@@ -162,7 +157,7 @@ emit_redefine(struct emitter *em, const struct berth_planner *pl,
 		     p->want->name, p->why.buf,
 		     running ? "; it takes effect at the next boot" : "");
 	s->xml = berth_domain_xml_servers(pl->inv, pl->servers, p->want);
-	s->expect.definition = definition_digest(p->have);
+	s->expect.definition = berth_definition_digest(p->have);
 }
 
 static void
@@ -187,7 +182,7 @@ emit_placement(struct emitter *em, const struct berth_planner *pl,
 		s->dest = xstrdup(d->host);
 		s->uri = berth_host_peer_uri(p->host);
 		s->expect.leaves = berth_placement_where("running", d->host);
-		s->expect.definition = definition_digest(p->have);
+		s->expect.definition = berth_definition_digest(p->have);
 		s->expect.memory_kib = p->have->memory_kib;
 		berth_step_expect_host(s, d->host, host_uuid(pl, d->host));
 		if (p->redefine)

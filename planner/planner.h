@@ -123,6 +123,20 @@ bool berth_placement_acts(const struct berth_placement *p);
 /* True if the domain will run on its destination and does not run there now. */
 bool berth_placement_arrives_running(const struct berth_placement *p);
 
+/*
+ * Where p's domain is defined across the inventory's reachable hosts, as a
+ * step's expectations spell it (core/plan.h): "absent", "running on h1",
+ * "shutoff on h1", or "defined on h1 and h2".  Returns a new string the
+ * caller frees.  Cannot fail.
+ */
+char *berth_placement_text(const struct berth_placement *p);
+
+/*
+ * The SHA-256 (hex) of the definition have carries (its XML), or NULL when
+ * have is NULL or has no XML.  Returns a new string the caller frees.
+ */
+char *berth_definition_digest(const struct berth_domain_fact *have);
+
 /* One preflight check: returns 0, or -1 with the first failure in *err. */
 struct berth_preflight_check {
 	const char *name;
