@@ -1,29 +1,53 @@
 /*
- * berth apply -i INVENTORY [--plan FILE] [--yes] [--parallel N]
- * Observes the hosts, plans, shows the plan, asks, applies it, then
- * observes and plans again: a converged fleet plans to nothing.
+ * berth apply -i INVENTORY [--plan FILE] [--yes] [--json] [--parallel N]
+ *             [--lock-timeout DURATION]
+ * Observes the hosts and plans (or loads a saved plan and checks it is not
+ * stale), shows the plan, asks, locks the hosts the plan changes, checks
+ * the plan again under the lock, runs exactly its steps, then observes and
+ * plans again: a converged fleet plans to nothing.  docs/plan.md says what
+ * is guaranteed.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/apply-report.h"
 #include "cli/cmd.h"
+#include "cli/interrupt.h"
 #include "cli/prepare.h"
+#include "core/name-index.h"
+#include "core/util.h"
 #include "executors/apply.h"
+#include "executors/transport/lock.h"
+#include "parser/inventory.h"
+#include "planner/plan.h"
 #include "planner/render.h"
+#include "planner/stale.h"
 
-enum { OPT_PLAN = 256, OPT_PARALLEL };
+enum { OPT_PLAN = 256, OPT_PARALLEL, OPT_LOCK_TIMEOUT };
 
 const struct berth_cli_option berth_cmd_apply_options[] = {
 	{ 'i', "inventory", "FILE", "the inventory to apply (required)" },
-	{ OPT_PLAN, "plan", "FILE", "apply exactly this plan saved by 'berth plan --out'" },
+	{ OPT_PLAN, "plan", "FILE", "apply exactly this plan saved by 'berth plan --out', or refuse it as stale" },
 	{ 'y', "yes", NULL, "do not ask for confirmation" },
+	{ 'j', "json", NULL, "print the result as JSON (docs/plan.md); needs --yes" },
 	{ OPT_PARALLEL, "parallel", "N", "steps at once, cluster-wide (default 4)" },
+	{ OPT_LOCK_TIMEOUT, "lock-timeout", "DURATION",
+	  "wait up to DURATION (30s, 5m, 1h) for hosts another apply has locked (default 0: refuse at once)" },
 	{ 0, NULL, NULL, NULL },
 };
 
-/* Asks on the terminal; anything but "yes" declines. */
+struct apply_cmd {
+	const char *inventory;
+	const char *plan_file;
+	bool yes;
+	bool json;
+	unsigned lock_timeout_s;
+	struct berth_apply_opts opts;
+};
+
+/* Asks on the terminal; anything but "yes" declines.  SIGINT here ends berth. */
 static int
 confirm(const struct berth_plan *plan, struct berth_error **err)
 {
@@ -58,24 +82,189 @@ parse_count(const char *text, unsigned *value, struct berth_error **err)
 	return 0;
 }
 
+/* "90", "90s", "5m", "1h": seconds, at most a day. */
 static int
-apply(struct berth_prepared *p, const struct berth_apply_opts *opts, struct berth_error **err)
+parse_duration(const char *text, unsigned *seconds, struct berth_error **err)
 {
-	BERTH_AUTOPTR(berth_sessions) sessions = berth_sessions_new(p->inv);
-	struct berth_apply_report rep;
+	char *end;
+	unsigned long n = strtoul(text, &end, 10);
+	unsigned long scale = 1;
+
+	if (end != text && berth_streq(end, "m"))
+		scale = 60;
+	else if (end != text && berth_streq(end, "h"))
+		scale = 3600;
+	else if (end == text || (*end != '\0' && !berth_streq(end, "s")))
+		n = ~0UL;
+	if (text[0] == '-' || n > 86400 || n * scale > 86400) {
+		berth_error_set(err, BERTH_ERROR_USAGE,
+				"--lock-timeout must be a duration up to 24h such as 30s, 5m or 1h, got '%s'",
+				text);
+		return -1;
+	}
+	*seconds = (unsigned)(n * scale);
+	return 0;
+}
+
+/* The hosts the plan changes, each once (the lock sorts them). */
+static const char **
+plan_hosts(const struct berth_plan *plan, size_t *n)
+{
+	const char **hosts = xcalloc(2 * plan->n_steps + 1, sizeof(*hosts));
+	struct berth_name_index seen;
+
+	*n = 0;
+	berth_name_index_init(&seen, plan->n_steps);
+	for (size_t i = 0; i < plan->n_steps; i++) {
+		const struct berth_step *s = &plan->steps[i];
+		const char *touched[] = { s->host, s->dest };
+
+		if (berth_step_kind(s->kind)->class == BERTH_STEP_CLASS_VERIFY)
+			continue;	/* changes nothing */
+		for (size_t j = 0; j < 2; j++) {
+			if (touched[j] != NULL && berth_name_index_add(&seen, touched[j], s) == NULL)
+				hosts[(*n)++] = touched[j];
+		}
+	}
+	berth_name_index_release(&seen);
+	return hosts;
+}
+
+/* Gathers p's facts now and checks plan against them: nothing changed meanwhile. */
+static int
+check_fresh(struct berth_prepared *p, const struct berth_plan *plan, struct berth_error **err)
+{
+	berth_facts_free(p->facts);
+	p->facts = berth_gather_facts(p->inv, err);
+	if (p->facts == NULL)
+		return -1;
+	return berth_plan_check_stale(p->inv, plan, p->facts, err);
+}
+
+/* The inventory, the facts and the plan: fresh, or the saved one if not stale. */
+static int
+prepare(const struct apply_cmd *a, struct berth_prepared *p, struct berth_error **err)
+{
+	if (a->plan_file == NULL)
+		return berth_prepare(a->inventory, NULL, p, err);
+	memset(p, 0, sizeof(*p));
+	p->inv = berth_inventory_load(a->inventory, err);
+	if (p->inv != NULL)
+		p->plan = berth_plan_load_json(a->plan_file, err);
+	if (p->plan == NULL || check_fresh(p, p->plan, err) < 0) {
+		berth_prepared_release(p);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Runs plan's steps (the hosts are locked), then plans again into p to
+ * verify; fills s.  Returns 0 or -1.
+ */
+static int
+run_locked(const struct apply_cmd *a, struct berth_prepared *p, const struct berth_plan *plan,
+	   struct berth_sessions *sessions,
+	   struct berth_apply_report *rep, struct berth_apply_summary *s,
+	   struct berth_error **err)
+{
+	struct berth_apply_opts opts = a->opts;
 	int rc;
 
-	printf("\nApplying:\n");
+	if (!a->json)
+		printf("\nApplying:\n");
 	fflush(stdout);
+	berth_interrupt_acting();
+	opts.interrupt = &berth_interrupt_level;
 	berth_sessions_open_all(sessions);
-	rc = berth_apply_plan(p->inv, p->plan, sessions, opts, &rep, err);
-	printf("\nApply: %u done, %u already done, %u failed, %u not run; %u mutating libvirt calls.\n",
-	       rep.done, rep.skipped, rep.failed, rep.not_run, berth_sessions_mutations(sessions));
+	rc = berth_apply_plan(p->inv, plan, sessions, &opts, rep, err);
+	s->rep = rep;
+	s->interrupt = berth_interrupt_level;
+	s->mutations = berth_sessions_mutations(sessions);
 	if (rc < 0) {
 		berth_error_prefix(err, "apply stopped: ");
-		fprintf(stderr, "berth: a failed live migration leaves its guest running on the "
-			"source; run 'berth apply' again to finish the job\n");
+		return -1;
 	}
+	if (s->interrupt > 0)
+		return 0;
+	if (berth_prepare_again(p, err) < 0)
+		return -1;
+	s->remaining_steps = (long)p->plan->n_steps;
+	s->verified = !berth_plan_has_changes(p->plan);
+	if (!s->verified) {
+		berth_error_set(err, BERTH_ERROR_HOST,
+				"apply did not converge: planning again still finds %zu steps; see 'berth plan -i %s'",
+				p->plan->n_steps, a->inventory);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+apply(const struct apply_cmd *a, struct berth_error **err)
+{
+	struct berth_sessions *sessions = NULL;
+	BERTH_AUTOPTR(berth_out) out = NULL;
+	struct berth_host_locks *locks = NULL;
+	struct berth_apply_report rep = { 0 };
+	struct berth_apply_summary s = {
+		.inventory = a->inventory, .plan_file = a->plan_file, .remaining_steps = -1,
+	};
+	struct berth_lock_holder self;
+	char holder_buf[512];
+	struct berth_prepared p;
+	struct berth_plan *planned;
+	const char **hosts;
+	size_t n_hosts;
+	int rc;
+
+	if (prepare(a, &p, err) < 0)
+		return -1;
+	s.plan = p.plan;
+	if (!a->json && berth_prepared_print(&p, stdout, BERTH_OUT_TEXT, err) < 0) {
+		berth_prepared_release(&p);
+		return -1;
+	}
+	/* The steps to run are this plan's; p.plan is the verification's. */
+	planned = p.plan;
+	p.plan = NULL;
+	out = berth_out_new(stdout, a->json ? BERTH_OUT_JSON : BERTH_OUT_TEXT);
+	if (!berth_plan_has_changes(planned)) {
+		s.verified = true;
+		s.remaining_steps = 0;
+		rc = a->json ? berth_apply_summary_print(out, &s, err) : 0;
+		berth_plan_free(planned);
+		berth_prepared_release(&p);
+		return rc;
+	}
+	rc = a->yes ? 0 : confirm(planned, err);
+	if (rc == 0) {
+		hosts = plan_hosts(planned, &n_hosts);
+		berth_lock_holder_self(&self, holder_buf, sizeof(holder_buf));
+		locks = berth_host_locks_acquire(p.inv, (const char *const *)hosts, n_hosts, &self, a->lock_timeout_s, err);
+		free(hosts);
+		rc = locks != NULL ? 0 : -1;
+	}
+	/* Under the lock: nothing changed since the plan was made or checked. */
+	if (rc == 0)
+		rc = check_fresh(&p, planned, err);
+	if (rc == 0) {
+		sessions = berth_sessions_new(p.inv);
+		s.ctx = &(struct berth_step_ctx){ .inv = p.inv, .sessions = sessions };
+		rc = run_locked(a, &p, planned, sessions, &rep, &s, err);
+		if (berth_apply_summary_print(out, &s, rc < 0 ? NULL : err) < 0)
+			rc = -1;
+	}
+	/* The sessions and the locks borrow the inventory: they go first. */
+	berth_sessions_free(sessions);
+	berth_host_locks_release(locks);
+	berth_apply_report_release(&rep);
+	berth_plan_free(planned);
+	berth_prepared_release(&p);
+	if (rc == 0 && s.interrupt > 0)
+		return berth_interrupt_exit_code();
+	if (rc < 0 && s.interrupt > 0 && err != NULL && *err != NULL)
+		return berth_interrupt_exit_code();
 	return rc;
 }
 
@@ -83,67 +272,43 @@ int
 berth_cmd_apply(const struct berth_command *self, int argc, char **argv,
 		struct berth_error **err)
 {
-	struct berth_apply_opts opts = BERTH_APPLY_OPTS_INIT;
-	const char *inventory = NULL, *plan_file = NULL;
-	struct berth_prepared p;
+	struct apply_cmd a = { .opts = BERTH_APPLY_OPTS_INIT };
 	struct berth_cli_getopt opt;
-	bool yes = false;
-	int c, end, rc;
+	int c, end;
 
 	berth_command_getopt_init(&opt, self, argc, argv);
 	while ((c = berth_cli_getopt_next(&opt, err)) > 0) {
 		switch (c) {
 		case 'i':
-			inventory = opt.optarg;
+			a.inventory = opt.optarg;
 			break;
 		case OPT_PLAN:
-			plan_file = opt.optarg;
+			a.plan_file = opt.optarg;
 			break;
 		case 'y':
-			yes = true;
+			a.yes = true;
+			break;
+		case 'j':
+			a.json = true;
 			break;
 		case OPT_PARALLEL:
-			if (parse_count(opt.optarg, &opts.parallel, err) < 0)
+			if (parse_count(opt.optarg, &a.opts.parallel, err) < 0)
+				return -1;
+			break;
+		case OPT_LOCK_TIMEOUT:
+			if (parse_duration(opt.optarg, &a.lock_timeout_s, err) < 0)
 				return -1;
 			break;
 		}
 	}
-	end = berth_command_options_end(self, &opt, c, true, inventory, err);
+	end = berth_command_options_end(self, &opt, c, true, a.inventory, err);
 	if (end <= 0)
 		return end;
-	opts.progress = stdout;
-
-	if (berth_prepare(inventory, NULL, &p, err) < 0)
+	if (a.json && !a.yes) {
+		berth_error_set(err, BERTH_ERROR_USAGE, "--json needs --yes: a JSON result cannot ask for confirmation");
 		return -1;
-	if (plan_file != NULL) {
-		/* The reviewed plan replaces the fresh one; each step re-checks
-		 * the live hosts before it acts. */
-		struct berth_plan *saved = berth_plan_load_json(plan_file, err);
-
-		if (saved == NULL) {
-			berth_prepared_release(&p);
-			return -1;
-		}
-		berth_plan_free(p.plan);
-		p.plan = saved;
 	}
-	rc = berth_prepared_print(&p, stdout, BERTH_OUT_TEXT, err);
-	if (rc == 0 && berth_plan_has_changes(p.plan)) {
-		if (!yes)
-			rc = confirm(p.plan, err);
-		if (rc == 0)
-			rc = apply(&p, &opts, err);
-		if (rc == 0)
-			rc = berth_prepare_again(&p, err);
-		if (rc == 0 && berth_plan_has_changes(p.plan)) {
-			berth_error_set(err, BERTH_ERROR_HOST,
-					"apply did not converge: planning again still finds %zu steps; see 'berth plan -i %s'",
-					p.plan->n_steps, inventory);
-			rc = -1;
-		}
-		if (rc == 0)
-			printf("Verified: planning again finds no changes.\n");
-	}
-	berth_prepared_release(&p);
-	return rc;
+	a.opts.progress = a.json ? stderr : stdout;
+	berth_interrupt_install();
+	return apply(&a, err);
 }

@@ -1,93 +1,150 @@
 /*
- * The scheduler (see apply.h).  The calling thread dispatches: it starts a
- * worker thread for each step whose dependencies are done and whose hosts
- * and the cluster have room, then sleeps until a worker finishes.  Plans
- * are small enough (tens of steps) that a thread per step is simplest.
+ * The scheduler (see apply.h).
+ *
+ * A pool of worker threads, created once, each looping: take the next step
+ * that may start, run its check() and apply() without the lock, record how
+ * it ended, give back what it held, take the next.  Taking and giving back
+ * happen under one lock and cost a constant per step (but see below for
+ * migrations):
+ *
+ *  - Each step counts its unfinished dependencies.  When a step finishes,
+ *    its dependents (an adjacency built once, O(steps + edges)) count
+ *    down, and those at 0 join the ready queue, in the order they became
+ *    ready.
+ *  - Each limit is a slot with a counter: one per host (its name mapped to
+ *    a small number once, through a name index), one for the cluster's
+ *    migrations.  A step counts against its host's slot, and a migration
+ *    against the migrations slot, its source's and its destination's.
+ *  - A step whose slot is full waits in that slot's own queue, not in the
+ *    ready queue, so it costs nothing until the slot has room again and
+ *    never holds up steps elsewhere.  A slot that gets room back while
+ *    steps wait for it is marked pending; its waiting steps are tried
+ *    before new ready ones.  A step with one slot is thus tried at most
+ *    twice.  A migration, with three, moves to another slot's queue each
+ *    time it is tried while one of them is full: once or twice in a drain,
+ *    more only where migrations and other steps keep refilling the same
+ *    few slots in turn.
+ *
+ * The calling thread waits for the end.  While an interrupt can come it
+ * wakes every 50 ms to look at the level, and at level 2 calls the running
+ * steps' abort() itself.  The workers run with SIGINT and SIGTERM blocked,
+ * so those signals reach the calling thread and never interrupt a step's
+ * I/O.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "core/log.h"
+#include "core/name-index.h"
 #include "core/util.h"
 #include "executors/apply.h"
 #include "executors/steps/step.h"
 
-enum step_status {
-	STEP_PENDING,
-	STEP_RUNNING,
-	STEP_DONE,
-	STEP_SKIPPED,
-	STEP_FAILED,
+/* How often the calling thread looks at opts->interrupt, in ms. */
+#define INTERRUPT_POLL_MS 50
+
+/* A migration counts against three slots, any other step against one. */
+#define MAX_SLOTS_PER_STEP 3
+
+/* The slot of the migrations limit; host slots are numbered after it. */
+#define MIGRATION_SLOT 1
+
+/*
+ * A FIFO of numbers from 1 (step ids, slot numbers), linked through an
+ * array: next[i] follows i, 0 ends the FIFO.  A number is on at most one
+ * FIFO of its array at a time.  Zeroed memory is an empty FIFO.
+ */
+struct fifo {
+	unsigned head;
+	unsigned tail;
+};
+
+static void
+fifo_push(struct fifo *q, unsigned *next, unsigned i)
+{
+	next[i] = 0;
+	if (q->tail == 0)
+		q->head = i;
+	else
+		next[q->tail] = i;
+	q->tail = i;
+}
+
+/* The first number, taken off the FIFO, or 0 if it is empty. */
+static unsigned
+fifo_pop(struct fifo *q, const unsigned *next)
+{
+	unsigned i = q->head;
+
+	if (i != 0) {
+		q->head = next[i];
+		if (q->head == 0)
+			q->tail = 0;
+	}
+	return i;
+}
+
+struct slot {
+	unsigned running;		/* steps counted against it now */
+	unsigned limit;
+	struct fifo waiting;		/* ready steps waiting for room here */
+	bool pending;			/* on the scheduler's pending FIFO */
+};
+
+struct job {
+	const struct berth_step *step;
+	const struct berth_step_ops *ops;
+	unsigned unfinished_deps;
+	unsigned slots[MAX_SLOTS_PER_STEP];	/* the migrations slot first */
+	unsigned n_slots;
+	bool applying;			/* in apply(): an abort() means something */
+	struct berth_error *error;	/* why it failed */
 };
 
 struct scheduler;
 
-struct job {
+struct worker {
 	struct scheduler *sched;
-	const struct berth_step *step;
-	enum step_status status;
-	struct berth_error *error;
-	struct berth_step_outcome out;
-	double seconds;
 	pthread_t thread;
-	bool joinable;
+	struct job *job;		/* the step it runs now, or NULL */
 };
 
 struct scheduler {
 	const struct berth_apply_opts *opts;
-	const struct berth_step_ops *(*ops_for)(enum berth_step_kind kind);
 	struct berth_step_ctx ctx;
-	struct job *jobs;		/* one per step, same index */
+	struct berth_step_result *results;	/* results[id - 1] */
+	struct job *jobs;		/* jobs[id] for ids 1 .. n_jobs */
+	unsigned *job_next;		/* the FIFO links of jobs */
 	size_t n_jobs;
-	pthread_mutex_t lock;
-	pthread_cond_t finished;
-	unsigned running;
-	unsigned migrating;
+	/* The steps waiting for step id: dependents[first_dependent[id]]
+	 * up to dependents[first_dependent[id + 1]]. */
+	unsigned *dependents;
+	size_t *first_dependent;
+	struct slot *slots;		/* slots[MIGRATION_SLOT], then the hosts' */
+	unsigned *slot_next;		/* the FIFO links of slots */
+	struct worker *workers;
+	size_t n_workers;
+
+	pthread_mutex_t lock;		/* guards everything below and the jobs */
+	pthread_cond_t work;		/* an idle worker may find a step */
+	pthread_cond_t end;		/* ended became true */
+	struct fifo ready;		/* dependencies done, limits not tried yet */
+	struct fifo pending;		/* slots with room again and steps waiting */
+	unsigned running;		/* steps taken by a worker, not finished */
+	unsigned idle;			/* workers waiting on work */
+	bool stopping;			/* a failure or an interrupt: start nothing */
+	bool ended;			/* nothing runs and nothing will start */
+	int level;			/* the interrupt level acted on */
+	bool aborts_sent;
 };
 
-static bool
-touches(const struct berth_step *step, const char *host)
-{
-	return berth_streq(step->host, host) || berth_streq(step->dest, host);
-}
-
 static unsigned
-running_on(const struct scheduler *s, const char *host)
+job_id(const struct scheduler *s, const struct job *job)
 {
-	unsigned n = 0;
-
-	for (size_t i = 0; i < s->n_jobs; i++) {
-		if (s->jobs[i].status == STEP_RUNNING && touches(s->jobs[i].step, host))
-			n++;
-	}
-	return n;
-}
-
-static bool
-deps_done(const struct scheduler *s, const struct berth_step *step)
-{
-	for (size_t i = 0; i < step->n_deps; i++) {
-		enum step_status st = s->jobs[step->deps[i] - 1].status;
-
-		if (st != STEP_DONE && st != STEP_SKIPPED)
-			return false;
-	}
-	return true;
-}
-
-static bool
-has_room(const struct scheduler *s, const struct berth_step *step)
-{
-	if (s->running >= s->opts->parallel)
-		return false;
-	if (berth_step_kind(step->kind)->class == BERTH_STEP_CLASS_MIGRATION && s->migrating >= s->opts->migrations)
-		return false;
-	if (step->host != NULL && running_on(s, step->host) >= s->opts->per_host)
-		return false;
-	if (step->dest != NULL && running_on(s, step->dest) >= s->opts->per_host)
-		return false;
-	return true;
+	return (unsigned)(job - s->jobs);
 }
 
 static void
@@ -104,95 +161,454 @@ describe(struct berth_buf *sb, const struct berth_step *step)
 		berth_buf_addf(sb, " on %s", step->host);
 }
 
+/* The slot number of host, numbered on first sight; 0 for no host. */
+static unsigned
+host_slot(struct scheduler *s, struct berth_name_index *hosts, unsigned *n_slots,
+	  const char *host)
+{
+	const struct slot *known;
+
+	if (host == NULL)
+		return 0;
+	known = berth_name_index_add(hosts, host, &s->slots[*n_slots]);
+	if (known != NULL)
+		return (unsigned)(known - s->slots);
+	s->slots[*n_slots].limit = s->opts->per_host;
+	return (*n_slots)++;
+}
+
+/*
+ * Fills s->jobs, their slots and the dependents adjacency from plan.
+ * Returns 0, or -1 with *err set if a step waits for one that does not
+ * come before it.
+ */
+static int
+build(struct scheduler *s, const struct berth_plan *plan,
+      const struct berth_step_ops *(*ops_for)(enum berth_step_kind kind),
+      struct berth_error **err)
+{
+	size_t n = plan->n_steps, n_edges = 0;
+	struct berth_name_index hosts;
+	unsigned n_slots = MIGRATION_SLOT + 1;
+
+	s->jobs = xcalloc(n + 1, sizeof(*s->jobs));
+	s->job_next = xcalloc(n + 1, sizeof(*s->job_next));
+	s->first_dependent = xcalloc(n + 2, sizeof(*s->first_dependent));
+	s->slots = xcalloc(2 * n + 2, sizeof(*s->slots));
+	s->slots[MIGRATION_SLOT].limit = s->opts->migrations;
+	berth_name_index_init(&hosts, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct berth_step *step = &plan->steps[i];
+		struct job *job = &s->jobs[i + 1];
+		unsigned host, dest;
+
+		job->step = step;
+		job->ops = ops_for(step->kind);
+		if (berth_step_kind(step->kind)->class == BERTH_STEP_CLASS_MIGRATION)
+			job->slots[job->n_slots++] = MIGRATION_SLOT;
+		host = host_slot(s, &hosts, &n_slots, step->host);
+		dest = host_slot(s, &hosts, &n_slots, step->dest);
+		if (host != 0)
+			job->slots[job->n_slots++] = host;
+		if (dest != 0 && dest != host)
+			job->slots[job->n_slots++] = dest;
+		job->unfinished_deps = (unsigned)step->n_deps;
+		for (size_t d = 0; d < step->n_deps; d++) {
+			if (step->deps[d] < 1 || step->deps[d] > i) {
+				berth_error_set(err, BERTH_ERROR_INTERNAL,
+						"step %u waits for step %u, which does not come before it",
+						step->id, step->deps[d]);
+				berth_name_index_release(&hosts);
+				return -1;
+			}
+			s->first_dependent[step->deps[d]]++;
+			n_edges++;
+		}
+	}
+	berth_name_index_release(&hosts);
+	s->slot_next = xcalloc(n_slots, sizeof(*s->slot_next));
+
+	/* Counts to ends, then each edge placed backwards: ends become starts. */
+	for (size_t id = 1; id <= n + 1; id++)
+		s->first_dependent[id] += s->first_dependent[id - 1];
+	s->dependents = xcalloc(n_edges + 1, sizeof(*s->dependents));
+	for (size_t i = n; i-- > 0;) {
+		const struct berth_step *step = &plan->steps[i];
+
+		for (size_t d = step->n_deps; d-- > 0;)
+			s->dependents[--s->first_dependent[step->deps[d]]] = (unsigned)i + 1;
+	}
+	for (unsigned id = 1; id <= n; id++) {
+		if (s->jobs[id].unfinished_deps == 0)
+			fifo_push(&s->ready, s->job_next, id);
+	}
+	return 0;
+}
+
+/*
+ * Acts on a raised interrupt level: the steps running now are in flight,
+ * and nothing new starts.  Called with the lock held, by the calling
+ * thread only: the one the workers leave the signals to, so that the
+ * level is read where the signal handler writes it.
+ */
 static void
-report_progress(const struct scheduler *s, const struct job *job)
+notice_interrupt(struct scheduler *s)
+{
+	int level = s->opts->interrupt != NULL ? *s->opts->interrupt : 0;
+
+	if (level <= s->level)
+		return;
+	if (s->level == 0) {
+		for (size_t i = 0; i < s->n_workers; i++) {
+			if (s->workers[i].job != NULL)
+				s->results[job_id(s, s->workers[i].job) - 1].in_flight = true;
+		}
+	}
+	s->level = level > 2 ? 2 : level;
+	s->stopping = true;
+}
+
+/*
+ * Counts job against its slots and returns true if every one has room;
+ * otherwise queues job on the first full one and returns false.
+ */
+static bool
+take_slots(struct scheduler *s, unsigned id)
+{
+	struct job *job = &s->jobs[id];
+
+	for (unsigned i = 0; i < job->n_slots; i++) {
+		struct slot *slot = &s->slots[job->slots[i]];
+
+		if (slot->running >= slot->limit) {
+			fifo_push(&slot->waiting, s->job_next, id);
+			return false;
+		}
+	}
+	for (unsigned i = 0; i < job->n_slots; i++)
+		s->slots[job->slots[i]].running++;
+	s->running++;
+	return true;
+}
+
+/* Gives back job's slots; a slot that steps wait for becomes pending. */
+static void
+give_slots(struct scheduler *s, const struct job *job)
+{
+	for (unsigned i = 0; i < job->n_slots; i++) {
+		struct slot *slot = &s->slots[job->slots[i]];
+
+		slot->running--;
+		if (slot->waiting.head != 0 && !slot->pending) {
+			slot->pending = true;
+			fifo_push(&s->pending, s->slot_next, job->slots[i]);
+		}
+	}
+	s->running--;
+}
+
+/* The next step to run, its slots taken, or NULL.  Called with the lock held. */
+static struct job *
+next_job(struct scheduler *s)
+{
+	unsigned id;
+
+	if (s->stopping)
+		return NULL;
+	/* First the steps that waited for a slot that has room now. */
+	while (s->pending.head != 0) {
+		struct slot *slot = &s->slots[s->pending.head];
+
+		if (slot->running >= slot->limit || slot->waiting.head == 0) {
+			slot->pending = false;
+			fifo_pop(&s->pending, s->slot_next);
+			continue;
+		}
+		id = fifo_pop(&slot->waiting, s->job_next);
+		if (take_slots(s, id))
+			return &s->jobs[id];
+	}
+	while ((id = fifo_pop(&s->ready, s->job_next)) != 0) {
+		if (take_slots(s, id))
+			return &s->jobs[id];
+	}
+	return NULL;
+}
+
+/* Records that job ended with status.  Called with the lock held. */
+static void
+finish(struct scheduler *s, struct job *job, enum berth_step_status status)
+{
+	unsigned id = job_id(s, job);
+
+	give_slots(s, job);
+	s->results[id - 1].status = status;
+	if (status == BERTH_STEP_STATUS_FAILED) {
+		s->stopping = true;
+		return;
+	}
+	if (status == BERTH_STEP_STATUS_NOT_RUN)
+		return;
+	for (size_t e = s->first_dependent[id]; e < s->first_dependent[id + 1]; e++) {
+		unsigned d = s->dependents[e];
+
+		if (--s->jobs[d].unfinished_deps == 0)
+			fifo_push(&s->ready, s->job_next, d);
+	}
+}
+
+/* check(), then apply() if the goal is not met yet.  Without the lock. */
+static enum berth_step_status
+run_step(struct scheduler *s, struct job *job, struct berth_step_outcome *out)
+{
+	int rc = job->ops->check(&s->ctx, job->step, &job->error);
+
+	if (rc > 0)
+		return BERTH_STEP_STATUS_ALREADY;
+	if (rc < 0)
+		return BERTH_STEP_STATUS_FAILED;
+	if (s->opts->interrupt != NULL) {
+		/* Past a second interrupt, nothing that has not acted yet acts. */
+		pthread_mutex_lock(&s->lock);
+		job->applying = s->level < 2;
+		pthread_mutex_unlock(&s->lock);
+		if (!job->applying)
+			return BERTH_STEP_STATUS_NOT_RUN;
+	}
+	if (job->ops->apply(&s->ctx, job->step, out, &job->error) < 0)
+		return BERTH_STEP_STATUS_FAILED;
+	return BERTH_STEP_STATUS_DONE;
+}
+
+static void
+report_progress(const struct scheduler *s, const struct job *job, enum berth_step_status status,
+		const struct berth_step_result *r)
 {
 	BERTH_AUTOBUF struct berth_buf line = BERTH_BUF_INIT;
 
 	if (s->opts->progress == NULL)
 		return;
 	describe(&line, job->step);
-	switch (job->status) {
-	case STEP_DONE:
-		berth_buf_addf(&line, ": done in %.2f s", job->seconds);
+	switch (status) {
+	case BERTH_STEP_STATUS_DONE:
+		berth_buf_addf(&line, ": done in %.2f s", r->seconds);
 		break;
-	case STEP_SKIPPED:
+	case BERTH_STEP_STATUS_ALREADY:
 		berth_buf_add(&line, ": already done");
+		break;
+	case BERTH_STEP_STATUS_NOT_RUN:
+		berth_buf_add(&line, ": not run: interrupted before it acted");
 		break;
 	default:
 		berth_buf_add(&line, ": FAILED");
 		break;
 	}
-	if (job->out.note.len > 0)
-		berth_buf_addf(&line, ": %s", job->out.note.buf);
+	if (r->note != NULL)
+		berth_buf_addf(&line, ": %s", r->note);
 	flockfile(s->opts->progress);
 	fprintf(s->opts->progress, "  %s\n", line.buf);
 	fflush(s->opts->progress);
 	funlockfile(s->opts->progress);
 }
 
-static void *
-run_job(void *arg)
+/* Runs job and keeps its result; returns with the lock held. */
+static void
+run_job(struct scheduler *s, struct job *job)
 {
-	struct job *job = arg;
-	struct scheduler *s = job->sched;
-	const struct berth_step_ops *ops = s->ops_for(job->step->kind);
+	struct berth_step_result *r = &s->results[job_id(s, job) - 1];
+	struct berth_step_outcome out = { .note = BERTH_BUF_INIT };
 	double start = berth_now_s();
-	int rc;
+	enum berth_step_status status = run_step(s, job, &out);
 
-	rc = ops->check(&s->ctx, job->step, &job->error);
-	if (rc == 0)
-		rc = ops->apply(&s->ctx, job->step, &job->out, &job->error) == 0 ? 2 : -1;
-	job->seconds = berth_now_s() - start;
+	r->seconds = berth_now_s() - start;
+	if (out.note.len > 0)
+		r->note = berth_buf_detach(&out.note);
+	berth_buf_release(&out.note);
+	r->has_migration = out.has_migration;
+	r->job_ms = out.job_ms;
+	r->downtime_ms = out.downtime_ms;
+	r->data_bytes = out.data_bytes;
+	if (status != BERTH_STEP_STATUS_FAILED)
+		berth_error_clear(&job->error);
+	else if (job->error == NULL)
+		berth_error_set(&job->error, BERTH_ERROR_INTERNAL, "no reason recorded");
+	if (job->error != NULL)
+		r->error = xstrdup(berth_error_message(job->error));
+	report_progress(s, job, status, r);
 
 	pthread_mutex_lock(&s->lock);
-	job->status = rc == 1 ? STEP_SKIPPED : rc == 2 ? STEP_DONE : STEP_FAILED;
-	report_progress(s, job);
-	s->running--;
-	if (berth_step_kind(job->step->kind)->class == BERTH_STEP_CLASS_MIGRATION)
-		s->migrating--;
-	pthread_cond_signal(&s->finished);
+	finish(s, job, status);
+}
+
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	struct scheduler *s = w->sched;
+
+	pthread_mutex_lock(&s->lock);
+	while (!s->ended) {
+		struct job *job = next_job(s);
+
+		if (job == NULL && s->running == 0) {
+			s->ended = true;
+			pthread_cond_broadcast(&s->work);
+			pthread_cond_signal(&s->end);
+		} else if (job == NULL) {
+			s->idle++;
+			pthread_cond_wait(&s->work, &s->lock);
+			s->idle--;
+		} else {
+			if (s->idle > 0 && (s->ready.head != 0 || s->pending.head != 0))
+				pthread_cond_signal(&s->work);
+			w->job = job;
+			pthread_mutex_unlock(&s->lock);
+			run_job(s, job);
+			w->job = NULL;
+		}
+	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
 }
 
-/* Starts every step that can start now.  Returns how many it started. */
-static unsigned
-dispatch(struct scheduler *s)
+/*
+ * Calls the abort() of every step in apply(), once each, with the lock
+ * dropped meanwhile.  A step may end in the meantime: its executor's
+ * abort() then finds nothing to abort.  Called with the lock held.
+ */
+static void
+abort_running(struct scheduler *s)
 {
-	unsigned started = 0;
+	BERTH_AUTOFREE struct job **running = xcalloc(s->n_workers, sizeof(*running));
+	size_t n = 0;
 
-	for (size_t i = 0; i < s->n_jobs; i++) {
-		struct job *job = &s->jobs[i];
+	s->aborts_sent = true;
+	for (size_t i = 0; i < s->n_workers; i++) {
+		struct job *job = s->workers[i].job;
 
-		if (job->status != STEP_PENDING || !deps_done(s, job->step) || !has_room(s, job->step))
-			continue;
-		job->status = STEP_RUNNING;
-		s->running++;
-		if (berth_step_kind(job->step->kind)->class == BERTH_STEP_CLASS_MIGRATION)
-			s->migrating++;
-		berth_log_debug("step %u %s: starting", job->step->id,
-				berth_step_kind_name(job->step->kind));
-		job->joinable = pthread_create(&job->thread, NULL, run_job, job) == 0;
-		if (!job->joinable) {
-			/* Out of threads: run it here, outside the lock. */
-			pthread_mutex_unlock(&s->lock);
-			run_job(job);
-			pthread_mutex_lock(&s->lock);
+		if (job != NULL && job->applying && job->ops->abort != NULL) {
+			s->results[job_id(s, job) - 1].aborted = true;
+			running[n++] = job;
 		}
-		started++;
 	}
-	return started;
+	pthread_mutex_unlock(&s->lock);
+	for (size_t i = 0; i < n; i++) {
+		BERTH_AUTOPTR(berth_error) e = NULL;
+		BERTH_AUTOBUF struct berth_buf what = BERTH_BUF_INIT;
+
+		if (running[i]->ops->abort(&s->ctx, running[i]->step, &e) == 0)
+			continue;
+		describe(&what, running[i]->step);
+		berth_log_warn("step %s: abort failed: %s", what.buf,
+			       e != NULL ? berth_error_message(e) : "no reason recorded");
+	}
+	pthread_mutex_lock(&s->lock);
 }
 
-static bool
-any_failed(const struct scheduler *s)
+/* Waits until the workers have ended, acting on interrupts meanwhile. */
+static void
+wait_for_end(struct scheduler *s)
 {
-	for (size_t i = 0; i < s->n_jobs; i++) {
-		if (s->jobs[i].status == STEP_FAILED)
-			return true;
+	pthread_mutex_lock(&s->lock);
+	while (!s->ended) {
+		struct timespec until;
+
+		if (s->opts->interrupt == NULL) {
+			pthread_cond_wait(&s->end, &s->lock);
+			continue;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += INTERRUPT_POLL_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->end, &s->lock, &until);
+		notice_interrupt(s);
+		if (s->level >= 2 && !s->aborts_sent)
+			abort_running(s);
 	}
-	return false;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/*
+ * Starts the pool (at most one worker per step) and waits for its end.
+ * The workers inherit a mask that blocks SIGINT and SIGTERM.  Returns 0,
+ * or -1 with *err set if not even one worker could start.
+ */
+static int
+run_pool(struct scheduler *s, struct berth_error **err)
+{
+	sigset_t blocked, old;
+	size_t started = 0;
+	int rc = 0;
+
+	notice_interrupt(s);		/* one that came before: nothing starts */
+	s->n_workers = s->opts->parallel < s->n_jobs ? s->opts->parallel : s->n_jobs;
+	s->workers = xcalloc(s->n_workers, sizeof(*s->workers));
+	sigemptyset(&blocked);
+	sigaddset(&blocked, SIGINT);
+	sigaddset(&blocked, SIGTERM);
+	for (size_t i = 0; i < s->n_workers; i++)
+		s->workers[i].sched = s;
+	pthread_sigmask(SIG_BLOCK, &blocked, &old);
+	for (size_t i = 0; i < s->n_workers && rc == 0; i++) {
+		rc = pthread_create(&s->workers[started].thread, NULL, work, &s->workers[started]);
+		started += rc == 0;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (started == 0) {
+		berth_error_set_errno(err, BERTH_ERROR_SYSTEM, rc, "cannot start a thread to apply the plan");
+		return -1;
+	}
+	/* Fewer threads than asked for run the same steps, only slower. */
+	wait_for_end(s);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(s->workers[i].thread, NULL);
+	return 0;
+}
+
+/* The counts of rep, and the first failure in plan order as *err. */
+static int
+sum_up(const struct scheduler *s, struct berth_apply_report *rep, struct berth_error **err)
+{
+	const struct job *first_failure = NULL;
+
+	rep->interrupted = s->level;
+	for (size_t i = 0; i < rep->n_results; i++) {
+		const struct berth_step_result *r = &rep->results[i];
+
+		rep->done += r->status == BERTH_STEP_STATUS_DONE;
+		rep->skipped += r->status == BERTH_STEP_STATUS_ALREADY;
+		rep->failed += r->status == BERTH_STEP_STATUS_FAILED;
+		rep->not_run += r->status == BERTH_STEP_STATUS_NOT_RUN;
+		rep->in_flight += r->in_flight;
+		if (r->status == BERTH_STEP_STATUS_FAILED && first_failure == NULL)
+			first_failure = &s->jobs[i + 1];
+	}
+	if (first_failure != NULL) {
+		BERTH_AUTOBUF struct berth_buf what = BERTH_BUF_INIT;
+
+		describe(&what, first_failure->step);
+		berth_error_set(err, berth_error_kind(first_failure->error), "step %s failed: %s",
+				what.buf, berth_error_message(first_failure->error));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+scheduler_release(struct scheduler *s)
+{
+	for (size_t id = 1; s->jobs != NULL && id <= s->n_jobs; id++)
+		berth_error_free(s->jobs[id].error);
+	free(s->jobs);
+	free(s->job_next);
+	free(s->dependents);
+	free(s->first_dependent);
+	free(s->slots);
+	free(s->slot_next);
+	free(s->workers);
 }
 
 int
@@ -211,70 +627,57 @@ berth_apply_plan_with(const struct berth_inventory *inv, const struct berth_plan
 {
 	struct scheduler s = {
 		.opts = opts,
-		.ops_for = ops_for,
 		.ctx = { .inv = inv, .sessions = sessions, .stop_timeout_s = opts->stop_timeout_s },
 		.n_jobs = plan->n_steps,
 	};
-	struct job *first_failure = NULL;
+	pthread_condattr_t monotonic;
+	int rc;
 
 	memset(rep, 0, sizeof(*rep));
-	s.jobs = xcalloc(plan->n_steps + 1, sizeof(*s.jobs));
-	for (size_t i = 0; i < plan->n_steps; i++) {
-		s.jobs[i] = (struct job){ .sched = &s, .step = &plan->steps[i],
-					  .out = { .note = BERTH_BUF_INIT } };
+	rep->results = xcalloc(plan->n_steps + 1, sizeof(*rep->results));
+	rep->n_results = plan->n_steps;
+	s.results = rep->results;
+	if (opts->parallel < 1 || opts->per_host < 1 || opts->migrations < 1) {
+		berth_error_set(err, BERTH_ERROR_USAGE,
+				"apply limits must be at least 1: %u steps at once, %u per host, %u migrations",
+				opts->parallel, opts->per_host, opts->migrations);
+		rep->not_run = (unsigned)plan->n_steps;
+		return -1;
+	}
+	if (build(&s, plan, ops_for, err) < 0) {
+		scheduler_release(&s);
+		rep->not_run = (unsigned)plan->n_steps;
+		return -1;
 	}
 	pthread_mutex_init(&s.lock, NULL);
-	pthread_cond_init(&s.finished, NULL);
+	pthread_cond_init(&s.work, NULL);
+	pthread_condattr_init(&monotonic);
+	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+	pthread_cond_init(&s.end, &monotonic);
+	pthread_condattr_destroy(&monotonic);
 
-	pthread_mutex_lock(&s.lock);
-	for (;;) {
-		if (!any_failed(&s))
-			dispatch(&s);
-		if (s.running == 0)
-			break;
-		pthread_cond_wait(&s.finished, &s.lock);
-	}
-	pthread_mutex_unlock(&s.lock);
+	rc = s.n_jobs > 0 ? run_pool(&s, err) : 0;
+	if (rc == 0)
+		rc = sum_up(&s, rep, err);
+	else
+		rep->not_run = (unsigned)plan->n_steps;
 
-	for (size_t i = 0; i < s.n_jobs; i++) {
-		struct job *job = &s.jobs[i];
-
-		if (job->joinable)
-			pthread_join(job->thread, NULL);
-		switch (job->status) {
-		case STEP_DONE:
-			rep->done++;
-			break;
-		case STEP_SKIPPED:
-			rep->skipped++;
-			break;
-		case STEP_FAILED:
-			rep->failed++;
-			if (first_failure == NULL)
-				first_failure = job;
-			break;
-		default:
-			rep->not_run++;
-			break;
-		}
-	}
-	if (first_failure != NULL) {
-		BERTH_AUTOBUF struct berth_buf what = BERTH_BUF_INIT;
-
-		describe(&what, first_failure->step);
-		if (first_failure->error == NULL)
-			berth_error_set(err, BERTH_ERROR_INTERNAL, "step %s failed with no reason recorded",
-					what.buf);
-		else
-			berth_error_set(err, berth_error_kind(first_failure->error), "step %s failed: %s",
-					what.buf, berth_error_message(first_failure->error));
-	}
-	for (size_t i = 0; i < s.n_jobs; i++) {
-		berth_error_free(s.jobs[i].error);
-		berth_buf_release(&s.jobs[i].out.note);
-	}
-	free(s.jobs);
-	pthread_cond_destroy(&s.finished);
+	pthread_cond_destroy(&s.end);
+	pthread_cond_destroy(&s.work);
 	pthread_mutex_destroy(&s.lock);
-	return first_failure != NULL ? -1 : 0;
+	scheduler_release(&s);
+	return rc;
+}
+
+void
+berth_apply_report_release(struct berth_apply_report *rep)
+{
+	if (rep == NULL)
+		return;
+	for (size_t i = 0; i < rep->n_results; i++) {
+		free(rep->results[i].note);
+		free(rep->results[i].error);
+	}
+	free(rep->results);
+	memset(rep, 0, sizeof(*rep));
 }

@@ -13,6 +13,8 @@
  * step carries the URI (the planner made it from the inventory), so a saved
  * plan migrates exactly where it was reviewed to.
  */
+#include <time.h>
+
 #include <libvirt/virterror.h>
 
 #include "core/facts.h"
@@ -113,17 +115,30 @@ migrate_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
 	return 0;
 }
 
-/* The job runs in the source's libvirtd: only the source can abort it. */
+/*
+ * The job runs in the source's libvirtd: only the source can abort it.  A
+ * migration step spends its first second or so before libvirt has a job
+ * ("no job is active"), so the abort is retried until there is one, the
+ * domain has left the source, or BERTH_MIGRATE_ABORT_WAIT_S have passed.
+ */
+#define BERTH_MIGRATE_ABORT_WAIT_S 10
+
 static int
 migrate_abort(struct berth_step_ctx *ctx, const struct berth_step *step, struct berth_error **err)
 {
+	struct timespec pause = { .tv_sec = 0, .tv_nsec = 100 * 1000 * 1000 };
+	double start = berth_now_s();
 	virDomainPtr dom;
 	int rc;
 
 	if (berth_sessions_lookup(ctx->sessions, step->host, step->domain, &dom, err) <= 0)
 		return -1;
 	berth_sessions_count_mutation(ctx->sessions, step->host, "virDomainAbortJob", step->domain);
-	rc = virDomainAbortJob(dom);
+	while ((rc = virDomainAbortJob(dom)) < 0 &&
+	       virGetLastErrorCode() == VIR_ERR_OPERATION_INVALID &&
+	       virDomainIsActive(dom) == 1 &&
+	       berth_now_s() - start < BERTH_MIGRATE_ABORT_WAIT_S)
+		nanosleep(&pause, NULL);
 	if (rc < 0)
 		berth_libvirt_error(err, BERTH_ERROR_HOST,
 				    "host '%s': cannot abort the migration of domain '%s'",

@@ -47,3 +47,22 @@ berth_step_lookup_state(struct berth_step_ctx *ctx, const char *host, const char
 	}
 	return found;
 }
+
+void
+berth_step_where(struct berth_step_ctx *ctx, const char *name, struct berth_buf *out)
+{
+	size_t start = out->len;
+
+	for (size_t i = 0; i < ctx->inv->n_hosts; i++) {
+		const char *host = ctx->inv->hosts[i].name;
+		int state, found = berth_step_lookup_state(ctx, host, name, &state, NULL);
+
+		if (found == 0)
+			continue;
+		berth_buf_addf(out, "%s%s on %s", out->len > start ? ", " : "",
+			       found < 0 ? "unknown" : berth_dom_state_name((enum berth_dom_state)state),
+			       host);
+	}
+	if (out->len == start)
+		berth_buf_add(out, "absent");
+}

@@ -75,4 +75,12 @@ int berth_step_domain_state(virDomainPtr dom, const char *host,
 int berth_step_lookup_state(struct berth_step_ctx *ctx, const char *host, const char *name,
 			    int *state, struct berth_error **err);
 
+/*
+ * Where the domain called name is defined across the inventory's hosts, read
+ * from the hosts now, appended to out in the words of a step's expectations:
+ * "running on h1", "shutoff on h2", "absent", "running on h1, shutoff on h2";
+ * a host that cannot be asked adds "unknown on h3".  Cannot fail.
+ */
+void berth_step_where(struct berth_step_ctx *ctx, const char *name, struct berth_buf *out);
+
 #endif /* BERTH_EXECUTORS_STEP_H */

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
@@ -236,10 +237,10 @@ berth_ssh_connect(const struct berth_host *host, struct berth_error **err)
 
 /*
  * Waits until the session's socket is ready in the direction libssh2 is
- * blocked on, up to the session timeout.  Returns 0, or -1 on timeout.
+ * blocked on, up to timeout_ms.  Returns 0, or -1 on timeout.
  */
 static int
-wait_socket(struct berth_ssh *ssh)
+wait_socket(struct berth_ssh *ssh, int timeout_ms)
 {
 	int dir = libssh2_session_block_directions(ssh->session);
 	struct pollfd pfd = { .fd = ssh->fd };
@@ -250,31 +251,50 @@ wait_socket(struct berth_ssh *ssh)
 	if (dir & LIBSSH2_SESSION_BLOCK_OUTBOUND)
 		pfd.events |= POLLOUT;
 	do {
-		rc = poll(&pfd, 1, BERTH_SSH_SESSION_TIMEOUT_S * 1000);
+		rc = poll(&pfd, 1, timeout_ms);
 	} while (rc < 0 && errno == EINTR);
 	return rc > 0 ? 0 : -1;
 }
 
+/* How read_streams() reads a command's output. */
+struct read_mode {
+	bool first_line;	/* stop once stdout has given a newline */
+	int idle_s;		/* give up when nothing comes for this long */
+};
+
+/* True if out holds a newline at or after byte start. */
+static bool
+has_newline(const struct berth_buf *out, size_t start)
+{
+	return memchr(out->buf + start, '\n', out->len - start) != NULL;
+}
+
 /*
- * Reads stdout and stderr of channel until both end, without blocking on
- * one while the other fills the window.  Returns 0 or -1 with an error.
+ * Reads stdout and stderr of channel until both end (or, in first_line
+ * mode, until stdout gives a newline), without blocking on one while the
+ * other fills the window.  In first_line mode out must not be NULL, stdout
+ * may give at most BERTH_SSH_LINE_MAX bytes before its newline, and stderr
+ * past that many bytes is dropped.  Returns 0 or -1 with an error.
  */
 static int
-read_streams(struct berth_ssh *ssh, LIBSSH2_CHANNEL *channel, struct berth_buf *out,
-	     struct berth_buf *err_out, struct berth_error **err)
+read_streams(struct berth_ssh *ssh, LIBSSH2_CHANNEL *channel, struct read_mode mode,
+	     struct berth_buf *out, struct berth_buf *err_out, struct berth_error **err)
 {
+	size_t out_start = out != NULL ? out->len : 0;
+	size_t err_start = err_out != NULL ? err_out->len : 0;
 	char chunk[16384];
 	int rc = 0;
 
 	libssh2_session_set_blocking(ssh->session, 0);
-	while (!libssh2_channel_eof(channel)) {
+	while (!libssh2_channel_eof(channel) && !(mode.first_line && has_newline(out, out_start))) {
 		ssize_t n1 = libssh2_channel_read(channel, chunk, sizeof(chunk));
 		ssize_t n2;
 
 		if (n1 > 0 && out != NULL)
 			berth_buf_addn(out, chunk, (size_t)n1);
 		n2 = libssh2_channel_read_stderr(channel, chunk, sizeof(chunk));
-		if (n2 > 0 && err_out != NULL)
+		if (n2 > 0 && err_out != NULL &&
+		    !(mode.first_line && err_out->len - err_start >= BERTH_SSH_LINE_MAX))
 			berth_buf_addn(err_out, chunk, (size_t)n2);
 		if ((n1 < 0 && n1 != LIBSSH2_ERROR_EAGAIN) || (n2 < 0 && n2 != LIBSSH2_ERROR_EAGAIN)) {
 			berth_error_set(err, BERTH_ERROR_HOST, "cannot read the command's output: %s",
@@ -282,10 +302,18 @@ read_streams(struct berth_ssh *ssh, LIBSSH2_CHANNEL *channel, struct berth_buf *
 			rc = -1;
 			break;
 		}
-		if (n1 <= 0 && n2 <= 0 && !libssh2_channel_eof(channel) && wait_socket(ssh) < 0) {
+		if (mode.first_line && out->len - out_start > BERTH_SSH_LINE_MAX &&
+		    !has_newline(out, out_start)) {
 			berth_error_set(err, BERTH_ERROR_HOST,
-					"the command printed nothing for %d s; gave up",
-					BERTH_SSH_SESSION_TIMEOUT_S);
+					"the command printed more than %d bytes without a newline",
+					BERTH_SSH_LINE_MAX);
+			rc = -1;
+			break;
+		}
+		if (n1 <= 0 && n2 <= 0 && !libssh2_channel_eof(channel) &&
+		    wait_socket(ssh, mode.idle_s * 1000) < 0) {
+			berth_error_set(err, BERTH_ERROR_HOST,
+					"the command printed nothing for %d s; gave up", mode.idle_s);
 			rc = -1;
 			break;
 		}
@@ -314,26 +342,39 @@ signal_status(const char *signame)
 	return 255;
 }
 
-int
-berth_ssh_run(struct berth_ssh *ssh, const char *cmd, struct berth_buf *out,
-	      struct berth_buf *err_out, int *exit_status, struct berth_error **err)
+/* A new channel of ssh running cmd, or NULL with an error naming the host. */
+static LIBSSH2_CHANNEL *
+channel_start(struct berth_ssh *ssh, const char *cmd, struct berth_error **err)
 {
-	LIBSSH2_CHANNEL *channel;
-	char *signame = NULL;
-	int rc = -1;
+	LIBSSH2_CHANNEL *channel = libssh2_channel_open_session(ssh->session);
 
-	channel = libssh2_channel_open_session(ssh->session);
 	if (channel == NULL) {
 		berth_error_set(err, BERTH_ERROR_HOST, "host '%s': cannot open an SSH channel: %s",
 				ssh->host, berth_ssh_session_error(ssh->session));
-		return -1;
+		return NULL;
 	}
 	if (libssh2_channel_exec(channel, cmd) != 0) {
 		berth_error_set(err, BERTH_ERROR_HOST, "host '%s': cannot run a command: %s",
 				ssh->host, berth_ssh_session_error(ssh->session));
-		goto cleanup;
+		libssh2_channel_free(channel);
+		return NULL;
 	}
-	if (read_streams(ssh, channel, out, err_out, err) < 0) {
+	return channel;
+}
+
+int
+berth_ssh_run(struct berth_ssh *ssh, const char *cmd, struct berth_buf *out,
+	      struct berth_buf *err_out, int *exit_status, struct berth_error **err)
+{
+	const struct read_mode mode = { .idle_s = BERTH_SSH_SESSION_TIMEOUT_S };
+	LIBSSH2_CHANNEL *channel;
+	char *signame = NULL;
+	int rc = -1;
+
+	channel = channel_start(ssh, cmd, err);
+	if (channel == NULL)
+		return -1;
+	if (read_streams(ssh, channel, mode, out, err_out, err) < 0) {
 		berth_error_prefix(err, "host '%s': ", ssh->host);
 		goto cleanup;
 	}
@@ -350,6 +391,51 @@ berth_ssh_run(struct berth_ssh *ssh, const char *cmd, struct berth_buf *out,
 cleanup:
 	libssh2_channel_free(channel);
 	return rc;
+}
+
+struct berth_ssh_exec {
+	LIBSSH2_CHANNEL *channel;
+};
+
+struct berth_ssh_exec *
+berth_ssh_exec_open(struct berth_ssh *ssh, const char *cmd, unsigned wait_s,
+		    struct berth_buf *line, struct berth_buf *err_out, struct berth_error **err)
+{
+	/* poll() takes int milliseconds. */
+	const unsigned wait_max_s = INT_MAX / 1000 - BERTH_SSH_SESSION_TIMEOUT_S;
+	const struct read_mode mode = {
+		.first_line = true,
+		.idle_s = (int)(wait_s < wait_max_s ? wait_s : wait_max_s) +
+			  BERTH_SSH_SESSION_TIMEOUT_S,
+	};
+	LIBSSH2_CHANNEL *channel = channel_start(ssh, cmd, err);
+	struct berth_ssh_exec *exec;
+
+	if (channel == NULL)
+		return NULL;
+	if (read_streams(ssh, channel, mode, line, err_out, err) < 0) {
+		/* No goodbye: the host may be what stopped answering. */
+		berth_error_prefix(err, "host '%s': ", ssh->host);
+		libssh2_channel_free(channel);
+		return NULL;
+	}
+	exec = xcalloc(1, sizeof(*exec));
+	exec->channel = channel;
+	return exec;
+}
+
+void
+berth_ssh_exec_close(struct berth_ssh_exec *exec)
+{
+	if (exec == NULL)
+		return;
+	/* EOF on its stdin, then its end: blocking, so within the session timeout. */
+	libssh2_channel_send_eof(exec->channel);
+	libssh2_channel_wait_eof(exec->channel);
+	libssh2_channel_close(exec->channel);
+	libssh2_channel_wait_closed(exec->channel);
+	libssh2_channel_free(exec->channel);
+	free(exec);
 }
 
 void

@@ -97,6 +97,40 @@ struct berth_ssh *berth_ssh_connect_notify(const struct berth_host *host,
 int berth_ssh_run(struct berth_ssh *ssh, const char *cmd, struct berth_buf *out,
 		  struct berth_buf *err_out, int *exit_status, struct berth_error **err);
 
+/* A command left running on its own channel of a session. */
+struct berth_ssh_exec;
+
+/* The longest first line berth_ssh_exec_open() reads. */
+#define BERTH_SSH_LINE_MAX 4096
+
+/*
+ * Starts cmd on one new channel of ssh and reads until its stdout gives a
+ * newline or the command ends, without waiting for it to exit: for a
+ * command that answers once and then holds something (a lock) for as long
+ * as its stdin stays open.  Appends to line what stdout gave (the first
+ * line with its newline, and any bytes that came with it; all of it if the
+ * command ended first) and to err_out (may be NULL) up to
+ * BERTH_SSH_LINE_MAX bytes of stderr.  Gives up when nothing comes for
+ * wait_s + BERTH_SSH_SESSION_TIMEOUT_S seconds, or when stdout gives more
+ * than BERTH_SSH_LINE_MAX bytes without a newline.
+ *
+ * Returns the running command, which the caller ends with
+ * berth_ssh_exec_close() before closing ssh; or NULL with a HOST error
+ * naming the host.  Same threading rule as berth_ssh_run(): ssh must not
+ * be used from two threads at once.
+ */
+struct berth_ssh_exec *berth_ssh_exec_open(struct berth_ssh *ssh, const char *cmd,
+					   unsigned wait_s, struct berth_buf *line,
+					   struct berth_buf *err_out, struct berth_error **err);
+
+/*
+ * Sends EOF on the command's stdin, waits (within the session timeout) for
+ * it to end and its channel to close, and frees exec.  Accepts NULL.
+ */
+void berth_ssh_exec_close(struct berth_ssh_exec *exec);
+
+BERTH_DEFINE_AUTOPTR(berth_ssh_exec, berth_ssh_exec_close)
+
 /* Ends the session and frees ssh.  Accepts NULL. */
 void berth_ssh_close(struct berth_ssh *ssh);
 

@@ -102,3 +102,69 @@ domain_id() { lab_virsh "$1" domid "$2" 2>/dev/null || echo -; }
 
 # sshd_connections: how many SSH connections the lab hosts have accepted.
 sshd_connections() { cat "$LAB_DIR"/h*/sshd.log 2>/dev/null | grep -c 'Accepted publickey' || true; }
+
+# The lab's guests as the harness has seen them: once defined, an inventory
+# guest must stay defined on exactly one host (none is lost).
+E2E_SEEN_GUESTS=${E2E_SEEN_GUESTS:-/tmp/berth-e2e-seen-guests}
+
+# check_guests_on_one_host NAME: the shared check every scenario ends with
+# (the harness runs it after each one): no domain is defined or running on
+# two hosts at once, and no inventory guest that existed has been lost.
+check_guests_on_one_host() {
+	local what=$1 h names bad="" name count
+	declare -A defined=()
+	for h in h1 h2 h3; do
+		names=$(lab_virsh "$h" list --all --name 2>/dev/null) || continue
+		for name in $names; do
+			defined[$name]="${defined[$name]:-}$h "
+		done
+	done
+	for name in "${!defined[@]}"; do
+		count=$(wc -w <<<"${defined[$name]}")
+		[ "$count" -gt 1 ] && bad="$bad $name defined on ${defined[$name]};"
+		case "$name" in web[0-9]*) grep -qx "$name" "$E2E_SEEN_GUESTS" 2>/dev/null ||
+			echo "$name" >> "$E2E_SEEN_GUESTS" ;;
+		esac
+	done
+	if [ -f "$E2E_SEEN_GUESTS" ]; then
+		while read -r name; do
+			[ -n "${defined[$name]:-}" ] || bad="$bad $name is defined on no host (lost);"
+		done < "$E2E_SEEN_GUESTS"
+	fi
+	[ -z "$bad" ] && ok "$what: every guest is defined on exactly one host" ||
+		not_ok "$what: every guest is defined on exactly one host" "$bad"
+}
+
+# The lab inventory with web2 on h2, where scenarios 26 and later leave it;
+# the caller removes it.
+inventory_base() { inventory_moving web2 h2; }
+
+# inventory_from BASE DOMAIN HOST: like inventory_moving, starting from BASE.
+inventory_from() { LAB_INVENTORY=$1 inventory_moving "$2" "$3"; }
+
+# virsh_migrate NAME FROM TO: a live migration by hand, as an operator would.
+virsh_migrate() {
+	lab_virsh "$2" migrate --live --p2p --persistent --undefinesource "$1" \
+		"qemu+ssh://root@$3.lab/system" >/dev/null
+}
+
+# berth_sigint_able ARGS...: runs berth in the background with SIGINT at its
+# default (a background job of a script ignores it otherwise), output to
+# $BERTH_OUT; sets BERTH_PID.
+berth_sigint_able() {
+	BERTH_OUT=$(mktemp)
+	python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' "$BERTH" "$@" > "$BERTH_OUT" 2>&1 &
+	BERTH_PID=$!
+}
+
+# where NAME: "h1=running h2=absent h3=absent"
+where() { echo "h1=$(domain_state h1 "$1") h2=$(domain_state h2 "$1") h3=$(domain_state h3 "$1")"; }
+
+# settled NAME: NAME runs on exactly one host and is absent from the others.
+settled() {
+	local w
+	w=$(where "$1")
+	[ "$(grep -o '=running' <<<"$w" | wc -l)" -eq 1 ] && [ "$(grep -o '=absent' <<<"$w" | wc -l)" -eq 2 ]
+}

@@ -1,9 +1,10 @@
 /*
  * executors/ssh.c: the fingerprint as OpenSSH prints it, shell quoting, a
- * connection loopback refuses, and a real OpenSSH server on loopback,
- * started by this test on a free port (so known_hosts entries take the
- * "[127.0.0.1]:PORT" form): host-key verification, login, and commands
- * with their output and exit status.  sshd runs in its own mount namespace
+ * connection loopback refuses, and a real OpenSSH server on loopback
+ * (tests/fixture/sshd.h, on a free port, so known_hosts entries take the
+ * "[127.0.0.1]:PORT" form): host-key verification, login, commands with
+ * their output and exit status, and commands left running after their
+ * first line (berth_ssh_exec_open()).  sshd runs in its own mount namespace
  * with a private /run, so nothing outside the test's directory changes;
  * the tests that need it are skipped when not run as root or when
  * /usr/sbin/sshd or ssh-keygen is missing.
@@ -14,28 +15,16 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <pwd.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/buf.h"
 #include "core/util.h"
 #include "executors/transport/ssh.h"
-
-#define SSHD "/usr/sbin/sshd"
+#include "tests/fixture/sshd.h"
 
 /*
  * An ed25519 key made with ssh-keygen for this test:
@@ -85,36 +74,11 @@ test_shell_quote_survives_single_quotes(void **state)
 	assert_string_equal(empty, "''");
 }
 
-/* The server and the files of one test run. */
-struct server {
-	char dir[64];
-	unsigned port;
-	pid_t pid;
-	const char *user;
-	char *known_hosts;	/* the right entry */
-	char *other_known_hosts;	/* another key under the same name */
-	char *empty_known_hosts;
-	char *fingerprint;	/* of the server's key, as ssh-keygen prints it */
-	struct berth_host host;
-};
-
-static struct server srv;
-
-/* Runs the shell command; 0 if it exited 0. */
-static int
-sh(const char *fmt, ...) BERTH_PRINTF(1, 2);
-
-static int
-sh(const char *fmt, ...)
-{
-	BERTH_AUTOFREE char *cmd = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	cmd = xvasprintf(fmt, ap);
-	va_end(ap);
-	return system(cmd) == 0 ? 0 : -1;
-}
+/* The server and the files of one test run (tests/fixture/sshd.h). */
+static struct berth_fx_sshd srv;
+static char *other_known_hosts;	/* another key under the server's name */
+static char *empty_known_hosts;
+static char *fingerprint;	/* of the server's key, as ssh-keygen prints it */
 
 /* The whole file at path, or NULL. */
 static char *
@@ -134,39 +98,11 @@ slurp(const char *path)
 	return berth_buf_detach(&text);
 }
 
-static unsigned
-free_port(void)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
-		return 0;
-	close(fd);
-	return ntohs(sa.sin_port);
-}
-
-static int
-port_open(unsigned port)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	int rc;
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
-	close(fd);
-	return rc == 0;
-}
-
 static void
 test_connect_refused_names_the_host_address_and_port(void **state)
 {
 	BERTH_AUTOPTR(berth_error) err = NULL;
-	unsigned port = free_port();
+	unsigned port = berth_fx_free_port();
 	struct berth_host host = {
 		.name = "lo", .address = "127.0.0.1", .user = "root", .port = port,
 		.key = "/nonexistent/key", .known_hosts = "/dev/null",
@@ -188,109 +124,39 @@ test_close_accepts_null(void **state)
 	berth_ssh_transport_ops.close(NULL);
 }
 
-/* sshd in the foreground, in a mount namespace whose /run is its own. */
-static pid_t
-start_sshd(const char *config, const char *log)
-{
-	pid_t pid = fork();
-
-	if (pid != 0)
-		return pid;
-	/* Its own process group, so that teardown ends its children too. */
-	if (setpgid(0, 0) < 0 || unshare(CLONE_NEWNS) < 0 ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	    mount("tmpfs", "/run", "tmpfs", 0, "mode=755") < 0 ||
-	    mkdir("/run/sshd", 0755) < 0)
-		_exit(126);
-	execl(SSHD, SSHD, "-D", "-e", "-f", config, "-E", log, (char *)NULL);
-	_exit(127);
-}
-
 static int
 setup_server(void **state)
 {
-	struct passwd *pw = getpwuid(getuid());
-	BERTH_AUTOFREE char *config = NULL;
-	BERTH_AUTOFREE char *log = NULL;
-	BERTH_AUTOFREE char *key = NULL;
-	BERTH_AUTOFREE char *other = NULL;
-	FILE *fp;
+	BERTH_AUTOFREE char *path = NULL;
 	const char *d;
 
 	(void)state;
-	if (getuid() != 0 || access(SSHD, X_OK) != 0 || sh("command -v ssh-keygen >/dev/null") < 0)
-		return 0;	/* srv.pid stays 0: every test skips */
-	snprintf(srv.dir, sizeof(srv.dir), "/tmp/berth-test-sshd-XXXXXX");
-	if (mkdtemp(srv.dir) == NULL)
+	if (berth_fx_sshd_start(&srv, "lo") < 0)
 		return -1;
+	if (srv.pid <= 0)
+		return 0;	/* every test skips */
 	d = srv.dir;
-	srv.port = free_port();
-	srv.user = pw->pw_name;
-	if (sh("ssh-keygen -q -t ed25519 -N '' -f %s/host -C host && "
-	       "ssh-keygen -q -t ed25519 -N '' -f %s/other -C other && "
-	       "ssh-keygen -q -t ed25519 -N '' -f %s/client -C client && "
-	       "cp %s/client.pub %s/authorized_keys && "
-	       "ssh-keygen -lf %s/host.pub | cut -d' ' -f2 > %s/fingerprint", d, d, d, d, d, d, d) < 0)
+	/* Another key under "[127.0.0.1]:PORT"; no key at all. */
+	other_known_hosts = xasprintf("%s/other_known_hosts", d);
+	empty_known_hosts = xasprintf("%s/empty_known_hosts", d);
+	if (berth_fx_sh("ssh-keygen -q -t ed25519 -N '' -f %s/other -C other && "
+			"awk -v p=%u '{ print \"[127.0.0.1]:\" p, $1, $2 }' %s/other.pub > %s && "
+			": > %s && ssh-keygen -lf %s/host.pub | cut -d' ' -f2 > %s/fingerprint",
+			d, srv.port, d, other_known_hosts, empty_known_hosts, d, d) < 0)
 		return -1;
-	config = xasprintf("%s/sshd_config", d);
-	fp = fopen(config, "w");
-	if (fp == NULL)
-		return -1;
-	fprintf(fp, "Port %u\nListenAddress 127.0.0.1\nHostKey %s/host\nPidFile %s/sshd.pid\n"
-		"AuthorizedKeysFile %s/authorized_keys\nStrictModes no\nUsePAM no\n"
-		"PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
-		"PermitRootLogin prohibit-password\nLogLevel ERROR\n", srv.port, d, d, d);
-	fclose(fp);
-	/* The right key under "[127.0.0.1]:PORT"; another key under it; none. */
-	key = xasprintf("%s/host.pub", d);
-	other = xasprintf("%s/other.pub", d);
-	srv.known_hosts = xasprintf("%s/known_hosts", d);
-	srv.other_known_hosts = xasprintf("%s/other_known_hosts", d);
-	srv.empty_known_hosts = xasprintf("%s/empty_known_hosts", d);
-	if (sh("printf '# a comment\\n\\nbogus line\\n' > %s && "
-	       "awk -v p=%u '{ print \"[127.0.0.1]:\" p, $1, $2 }' %s >> %s && "
-	       "awk -v p=%u '{ print \"[127.0.0.1]:\" p, $1, $2 }' %s > %s && "
-	       ": > %s", srv.known_hosts, srv.port, key, srv.known_hosts,
-	       srv.port, other, srv.other_known_hosts, srv.empty_known_hosts) < 0)
-		return -1;
-	srv.fingerprint = xasprintf("%s/fingerprint", d);
-	free(key);
-	key = slurp(srv.fingerprint);
-	free(srv.fingerprint);
-	srv.fingerprint = berth_steal_pointer(&key);
-
-	log = xasprintf("%s/sshd.log", d);
-	srv.pid = start_sshd(config, log);
-	for (int i = 0; i < 100 && !port_open(srv.port); i++) {
-		if (waitpid(srv.pid, NULL, WNOHANG) == srv.pid) {
-			srv.pid = 0;	/* sshd could not start here: skip */
-			return 0;
-		}
-		usleep(50 * 1000);
-	}
-	srv.host = (struct berth_host){
-		.name = "lo", .address = "127.0.0.1", .user = (char *)srv.user, .port = srv.port,
-		.known_hosts = srv.known_hosts,
-	};
-	srv.host.key = xasprintf("%s/client", d);
-	return 0;
+	path = xasprintf("%s/fingerprint", d);
+	fingerprint = slurp(path);
+	return fingerprint != NULL ? 0 : -1;
 }
 
 static int
 teardown_server(void **state)
 {
 	(void)state;
-	if (srv.pid > 0) {
-		kill(-srv.pid, SIGTERM);
-		waitpid(srv.pid, NULL, 0);
-	}
-	if (srv.dir[0] != '\0')
-		sh("rm -rf %s", srv.dir);
-	free(srv.known_hosts);
-	free(srv.other_known_hosts);
-	free(srv.empty_known_hosts);
-	free(srv.fingerprint);
-	free(srv.host.key);
+	berth_fx_sshd_stop(&srv);
+	free(other_known_hosts);
+	free(empty_known_hosts);
+	free(fingerprint);
 	return 0;
 }
 
@@ -361,6 +227,91 @@ test_ssh_command_killed_by_a_signal_exits_128_plus_it(void **state)
 }
 
 /*
+ * A new session to the server on which cmd is started and left running
+ * (*exec); returns the session.
+ */
+static struct berth_ssh *
+exec_on_server(const char *cmd, struct berth_buf *line, struct berth_buf *err_out,
+	       struct berth_ssh_exec **exec)
+{
+	struct berth_ssh *ssh = berth_ssh_connect(&srv.host, NULL);
+
+	assert_non_null(ssh);
+	*exec = berth_ssh_exec_open(ssh, cmd, 0, line, err_out, NULL);
+	assert_non_null(*exec);
+	return ssh;
+}
+
+static void
+test_ssh_exec_returns_the_first_line_while_the_command_runs_on(void **state)
+{
+	BERTH_AUTOPTR(berth_ssh) ssh = NULL;
+	BERTH_AUTOBUF struct berth_buf line = BERTH_BUF_INIT;
+	BERTH_AUTOBUF struct berth_buf out = BERTH_BUF_INIT;
+	struct berth_ssh_exec *exec;
+	int status = -1;
+
+	NEED_SERVER();
+	/* It runs until its stdin ends: the line comes back before that. */
+	ssh = exec_on_server("echo ready; exec cat >/dev/null", &line, NULL, &exec);
+	assert_string_equal(line.buf, "ready\n");
+	/* The session runs other commands meanwhile. */
+	assert_int_equal(berth_ssh_run(ssh, "echo other", &out, NULL, &status, NULL), 0);
+	assert_string_equal(out.buf, "other\n");
+	berth_ssh_exec_close(exec);
+}
+
+static void
+test_ssh_exec_close_ends_the_command_before_it_returns(void **state)
+{
+	BERTH_AUTOPTR(berth_ssh) ssh = NULL;
+	BERTH_AUTOBUF struct berth_buf line = BERTH_BUF_INIT;
+	BERTH_AUTOFREE char *cmd = NULL;
+	BERTH_AUTOFREE char *mark = NULL;
+	struct berth_ssh_exec *exec;
+
+	NEED_SERVER();
+	mark = xasprintf("%s/exec-ended", srv.dir);
+	cmd = xasprintf("echo ready; cat >/dev/null; echo ended > %s", mark);
+	ssh = exec_on_server(cmd, &line, NULL, &exec);
+	assert_int_not_equal(access(mark, F_OK), 0);
+	berth_ssh_exec_close(exec);
+	assert_int_equal(access(mark, F_OK), 0);
+}
+
+static void
+test_ssh_exec_of_a_command_that_ends_first_gives_all_it_printed(void **state)
+{
+	BERTH_AUTOPTR(berth_ssh) ssh = NULL;
+	BERTH_AUTOBUF struct berth_buf line = BERTH_BUF_INIT;
+	BERTH_AUTOBUF struct berth_buf err_out = BERTH_BUF_INIT;
+	struct berth_ssh_exec *exec;
+
+	NEED_SERVER();
+	ssh = exec_on_server("printf partial; echo why >&2; exit 3", &line, &err_out, &exec);
+	assert_string_equal(line.buf, "partial");
+	assert_string_equal(err_out.buf, "why\n");
+	berth_ssh_exec_close(exec);
+}
+
+static void
+test_ssh_exec_refuses_a_first_line_past_the_limit(void **state)
+{
+	BERTH_AUTOPTR(berth_ssh) ssh = NULL;
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	BERTH_AUTOBUF struct berth_buf line = BERTH_BUF_INIT;
+
+	NEED_SERVER();
+	ssh = berth_ssh_connect(&srv.host, NULL);
+	assert_non_null(ssh);
+	assert_null(berth_ssh_exec_open(ssh, "head -c 100000 /dev/zero; cat >/dev/null", 0,
+					&line, NULL, &err));
+	assert_int_equal(berth_error_kind(err), BERTH_ERROR_HOST);
+	assert_string_equal(berth_error_message(err),
+			    "host 'lo': the command printed more than 4096 bytes without a newline");
+}
+
+/*
  * Connecting to the server with the given known_hosts and key (NULL: the
  * right ones) fails with a HOST error whose message starts with expected.
  */
@@ -388,8 +339,8 @@ test_ssh_refuses_a_key_that_does_not_match_with_its_fingerprint(void **state)
 	NEED_SERVER();
 	expected = xasprintf("host 'lo': host key for '127.0.0.1' does not match known_hosts '%s': "
 			     "got %s (possible man-in-the-middle, or the host was reinstalled)",
-			     srv.other_known_hosts, srv.fingerprint);
-	expect_connect_error(srv.other_known_hosts, NULL, expected);
+			     other_known_hosts, fingerprint);
+	expect_connect_error(other_known_hosts, NULL, expected);
 }
 
 static void
@@ -399,8 +350,8 @@ test_ssh_refuses_a_host_missing_from_known_hosts(void **state)
 
 	NEED_SERVER();
 	expected = xasprintf("host 'lo': host key for '127.0.0.1' is not in known_hosts '%s' (%s)",
-			     srv.empty_known_hosts, srv.fingerprint);
-	expect_connect_error(srv.empty_known_hosts, NULL, expected);
+			     empty_known_hosts, fingerprint);
+	expect_connect_error(empty_known_hosts, NULL, expected);
 }
 
 static void
@@ -412,7 +363,7 @@ test_ssh_login_with_a_key_the_host_does_not_accept_fails(void **state)
 	NEED_SERVER();
 	other_key = xasprintf("%s/other", srv.dir);
 	expected = xasprintf("host 'lo': authentication as '%s' with key '%s' failed: ",
-			     srv.user, other_key);
+			     srv.host.user, other_key);
 	expect_connect_error(NULL, other_key, expected);
 }
 
@@ -441,6 +392,10 @@ main(void)
 		cmocka_unit_test(test_ssh_runs_a_command_with_both_streams_and_its_status),
 		cmocka_unit_test(test_ssh_reads_megabytes_on_both_streams_without_stalling),
 		cmocka_unit_test(test_ssh_command_killed_by_a_signal_exits_128_plus_it),
+		cmocka_unit_test(test_ssh_exec_returns_the_first_line_while_the_command_runs_on),
+		cmocka_unit_test(test_ssh_exec_close_ends_the_command_before_it_returns),
+		cmocka_unit_test(test_ssh_exec_of_a_command_that_ends_first_gives_all_it_printed),
+		cmocka_unit_test(test_ssh_exec_refuses_a_first_line_past_the_limit),
 		cmocka_unit_test(test_ssh_refuses_a_key_that_does_not_match_with_its_fingerprint),
 		cmocka_unit_test(test_ssh_refuses_a_host_missing_from_known_hosts),
 		cmocka_unit_test(test_ssh_login_with_a_key_the_host_does_not_accept_fails),
