@@ -55,21 +55,6 @@ print_step(struct berth_out *out, const struct berth_step *step,
 	berth_out_close_object(out);
 }
 
-/* "  3 migrate-live web2 from h1 to h2" */
-static void
-describe(struct berth_buf *b, const struct berth_step *step)
-{
-	berth_buf_addf(b, "%u %s", step->id, berth_step_kind_name(step->kind));
-	if (step->domain != NULL)
-		berth_buf_addf(b, " %s", step->domain);
-	if (step->path != NULL)
-		berth_buf_addf(b, " %s", step->path);
-	if (step->dest != NULL)
-		berth_buf_addf(b, " from %s to %s", step->host, step->dest);
-	else
-		berth_buf_addf(b, " on %s", step->host);
-}
-
 /* After an interrupt: the steps in each state, one text line per group. */
 static void
 print_interrupted(struct berth_out *out, const struct berth_apply_summary *s)
@@ -96,7 +81,7 @@ print_interrupted(struct berth_out *out, const struct berth_apply_summary *s)
 			if (r->in_flight != groups[g].in_flight || not_run != groups[g].not_run)
 				continue;
 			berth_buf_add(&line, line.len > 0 ? "; " : "");
-			describe(&line, &s->plan->steps[i]);
+			berth_step_describe(&line, &s->plan->steps[i]);
 			if (!not_run)
 				berth_buf_addf(&line, " (%s)", status_names[r->status]);
 		}

@@ -13,7 +13,7 @@
 
 /* Every command berth has; the usage and 'berth help' are built from it. */
 static const struct berth_command commands[] = {
-	{ .name = "apply", .args = "-i INVENTORY [--plan FILE] [--yes]",
+	{ .name = "apply", .args = "-i INVENTORY [--plan FILE] [--yes] [--json]",
 	  .summary = "change the hosts to match the inventory, then verify",
 	  .options = berth_cmd_apply_options, .run = berth_cmd_apply },
 	{ .name = "facts", .args = "-i INVENTORY [-o FILE]",

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/plan.h"
 
 struct berth_plan *
@@ -131,6 +132,20 @@ berth_step_string(const struct berth_step *step, enum berth_step_field field)
 	char **slot = berth_step_string_slot((struct berth_step *)step, field);
 
 	return slot != NULL ? *slot : NULL;
+}
+
+void
+berth_step_describe(struct berth_buf *sb, const struct berth_step *step)
+{
+	berth_buf_addf(sb, "%u %s", step->id, berth_step_kind_name(step->kind));
+	if (step->domain != NULL)
+		berth_buf_addf(sb, " %s", step->domain);
+	if (step->path != NULL)
+		berth_buf_addf(sb, " %s", step->path);
+	if (step->dest != NULL)
+		berth_buf_addf(sb, " from %s to %s", step->host, step->dest);
+	else
+		berth_buf_addf(sb, " on %s", step->host);
 }
 
 const char *

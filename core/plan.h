@@ -90,6 +90,13 @@ char **berth_step_string_slot(struct berth_step *step, enum berth_step_field fie
 /* The slot of a UINT field in step.  For loaders. */
 uint64_t *berth_step_uint_slot(struct berth_step *step, enum berth_step_field field);
 
+/*
+ * Appends how messages name step to sb: "3 migrate-live web2 from h1 to h2",
+ * "1 image-create /srv/share/web1.qcow2 on h3".  Cannot fail.
+ */
+struct berth_buf;
+void berth_step_describe(struct berth_buf *sb, const struct berth_step *step);
+
 /* Where the step ends: the destination of a migration, else its host. */
 const char *berth_step_target(const struct berth_step *step);
 

@@ -147,20 +147,6 @@ job_id(const struct scheduler *s, const struct job *job)
 	return (unsigned)(job - s->jobs);
 }
 
-static void
-describe(struct berth_buf *sb, const struct berth_step *step)
-{
-	berth_buf_addf(sb, "%u %s", step->id, berth_step_kind_name(step->kind));
-	if (step->domain != NULL)
-		berth_buf_addf(sb, " %s", step->domain);
-	if (step->path != NULL)
-		berth_buf_addf(sb, " %s", step->path);
-	if (step->dest != NULL)
-		berth_buf_addf(sb, " from %s to %s", step->host, step->dest);
-	else
-		berth_buf_addf(sb, " on %s", step->host);
-}
-
 /* The slot number of host, numbered on first sight; 0 for no host. */
 static unsigned
 host_slot(struct scheduler *s, struct berth_name_index *hosts, unsigned *n_slots,
@@ -388,7 +374,7 @@ report_progress(const struct scheduler *s, const struct job *job, enum berth_ste
 
 	if (s->opts->progress == NULL)
 		return;
-	describe(&line, job->step);
+	berth_step_describe(&line, job->step);
 	switch (status) {
 	case BERTH_STEP_STATUS_DONE:
 		berth_buf_addf(&line, ": done in %.2f s", r->seconds);
@@ -498,7 +484,7 @@ abort_running(struct scheduler *s)
 
 		if (running[i]->ops->abort(&s->ctx, running[i]->step, &e) == 0)
 			continue;
-		describe(&what, running[i]->step);
+		berth_step_describe(&what, running[i]->step);
 		berth_log_warn("step %s: abort failed: %s", what.buf,
 			       e != NULL ? berth_error_message(e) : "no reason recorded");
 	}
@@ -589,7 +575,7 @@ sum_up(const struct scheduler *s, struct berth_apply_report *rep, struct berth_e
 	if (first_failure != NULL) {
 		BERTH_AUTOBUF struct berth_buf what = BERTH_BUF_INIT;
 
-		describe(&what, first_failure->step);
+		berth_step_describe(&what, first_failure->step);
 		berth_error_set(err, berth_error_kind(first_failure->error), "step %s failed: %s",
 				what.buf, berth_error_message(first_failure->error));
 		return -1;

@@ -410,7 +410,7 @@ test_lock_with_a_timeout_waits_for_the_holder_to_release(void **state)
 	FILE *log;
 
 	NEED_SERVERS();
-	l = spawn_locker(kvm_a, 1, &first, 0, 1500);
+	l = spawn_locker(kvm_a, 1, &first, 0, 1200);
 	locker_wait_locked(&l);
 	log = open_memstream(&logged, &logged_len);
 	assert_non_null(log);
