@@ -15,23 +15,47 @@ struct host_sessions {
 	pthread_mutex_t lock;		/* guards opening, not use */
 	virConnectPtr conn;
 	char *conn_error;		/* why conn could not be opened */
-	struct berth_ssh *ssh;
+	struct berth_transport ssh;	/* ssh.ops NULL: not open */
 	char *ssh_error;
 	pthread_mutex_t ssh_lock;	/* one command at a time per session */
 };
 
 struct berth_sessions {
 	const struct berth_inventory *inv;
+	const struct berth_sessions_ops *ops;
 	struct host_sessions *hosts;	/* in inventory order */
 	atomic_uint mutations;
+};
+
+static int
+real_ssh(const struct berth_host *host, struct berth_transport *t, struct berth_error **err)
+{
+	struct berth_ssh *ssh = berth_ssh_connect(host, err);
+
+	if (ssh == NULL)
+		return -1;
+	*t = berth_ssh_transport(ssh);
+	return 0;
+}
+
+const struct berth_sessions_ops berth_sessions_real = {
+	.libvirt = berth_libvirt_open,
+	.ssh = real_ssh,
 };
 
 struct berth_sessions *
 berth_sessions_new(const struct berth_inventory *inv)
 {
+	return berth_sessions_new_with(inv, &berth_sessions_real);
+}
+
+struct berth_sessions *
+berth_sessions_new_with(const struct berth_inventory *inv, const struct berth_sessions_ops *ops)
+{
 	struct berth_sessions *s = xcalloc(1, sizeof(*s));
 
 	s->inv = inv;
+	s->ops = ops;
 	s->hosts = xcalloc(inv->n_hosts + 1, sizeof(*s->hosts));
 	for (size_t i = 0; i < inv->n_hosts; i++) {
 		s->hosts[i].host = &inv->hosts[i];
@@ -52,7 +76,8 @@ berth_sessions_free(struct berth_sessions *s)
 
 		if (h->conn != NULL)
 			virConnectClose(h->conn);
-		berth_ssh_close(h->ssh);
+		if (h->ssh.ops != NULL)
+			h->ssh.ops->close(h->ssh.conn);
 		free(h->conn_error);
 		free(h->ssh_error);
 		pthread_mutex_destroy(&h->lock);
@@ -84,7 +109,7 @@ berth_sessions_libvirt(struct berth_sessions *s, const char *host, struct berth_
 		return NULL;
 	pthread_mutex_lock(&h->lock);
 	if (h->conn == NULL && h->conn_error == NULL) {
-		h->conn = berth_libvirt_open(h->host, &open_err);
+		h->conn = s->ops->libvirt(h->host, &open_err);
 		if (h->conn == NULL)
 			h->conn_error = xstrdup(berth_error_message(open_err));
 		berth_error_free(open_err);
@@ -128,24 +153,25 @@ berth_sessions_open_all(struct berth_sessions *s)
 	free(o);
 }
 
-static struct berth_ssh *
-ssh_session(struct host_sessions *h, struct berth_error **err)
+/* The host's command transport, opened on first use; NULL with an error. */
+static const struct berth_transport *
+ssh_session(struct berth_sessions *s, struct host_sessions *h, struct berth_error **err)
 {
 	struct berth_error *open_err = NULL;
-	struct berth_ssh *ssh;
+	const struct berth_transport *t;
 
 	pthread_mutex_lock(&h->lock);
-	if (h->ssh == NULL && h->ssh_error == NULL) {
-		h->ssh = berth_ssh_connect(h->host, &open_err);
-		if (h->ssh == NULL)
-			h->ssh_error = xstrdup(berth_error_message(open_err));
-		berth_error_free(open_err);
+	if (h->ssh.ops == NULL && h->ssh_error == NULL &&
+	    s->ops->ssh(h->host, &h->ssh, &open_err) < 0) {
+		h->ssh = (struct berth_transport){ .ops = NULL };
+		h->ssh_error = xstrdup(berth_error_message(open_err));
 	}
-	ssh = h->ssh;
-	if (ssh == NULL)
+	berth_error_free(open_err);
+	t = h->ssh.ops != NULL ? &h->ssh : NULL;
+	if (t == NULL)
 		berth_error_set(err, BERTH_ERROR_HOST, "%s", h->ssh_error);
 	pthread_mutex_unlock(&h->lock);
-	return ssh;
+	return t;
 }
 
 int
@@ -155,14 +181,14 @@ berth_sessions_run(struct berth_sessions *s, const char *host, const char *cmd,
 	struct host_sessions *h = find(s, host, err);
 	BERTH_AUTOBUF struct berth_buf stdout_buf = BERTH_BUF_INIT;
 	BERTH_AUTOBUF struct berth_buf stderr_buf = BERTH_BUF_INIT;
-	struct berth_ssh *ssh;
+	const struct berth_transport *ssh;
 	int status = 0, rc;
 
-	if (h == NULL || (ssh = ssh_session(h, err)) == NULL)
+	if (h == NULL || (ssh = ssh_session(s, h, err)) == NULL)
 		return -1;
 	berth_log_debug("host '%s': running: %s", host, cmd);
 	pthread_mutex_lock(&h->ssh_lock);
-	rc = berth_ssh_run(ssh, cmd, &stdout_buf, &stderr_buf, &status, err);
+	rc = berth_transport_run(ssh, cmd, &stdout_buf, &stderr_buf, &status, err);
 	pthread_mutex_unlock(&h->ssh_lock);
 	if (rc < 0)
 		return -1;

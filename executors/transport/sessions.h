@@ -12,11 +12,32 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/inventory.h"
+#include "executors/transport/ssh.h"
 
 struct berth_sessions;
 
+/*
+ * How sessions reach a host: the act side opens connections only through
+ * this table, so tests plug in libvirt's test:///default driver and a
+ * recording fake of SSH.
+ */
+struct berth_sessions_ops {
+	/* Opens libvirt on host: a connection, or NULL with a HOST error naming it. */
+	virConnectPtr (*libvirt)(const struct berth_host *host, struct berth_error **err);
+	/* Opens a command transport to host in *t: 0, or -1 with a HOST error naming it. */
+	int (*ssh)(const struct berth_host *host, struct berth_transport *t,
+		   struct berth_error **err);
+};
+
+/* libvirt at berth_host_libvirt_uri() and SSH with verified host keys. */
+extern const struct berth_sessions_ops berth_sessions_real;
+
 /* New, with no connection open yet.  inv must outlive it.  Cannot fail. */
 struct berth_sessions *berth_sessions_new(const struct berth_inventory *inv);
+
+/* berth_sessions_new() reaching hosts through ops (which must outlive it). */
+struct berth_sessions *berth_sessions_new_with(const struct berth_inventory *inv,
+					       const struct berth_sessions_ops *ops);
 
 /* Closes every connection and frees s.  Accepts NULL. */
 void berth_sessions_free(struct berth_sessions *s);
