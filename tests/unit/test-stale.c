@@ -66,6 +66,7 @@ move_domains(struct fixture *f, const char *a, const char *b)
 	struct berth_host_fact *ha = host(f, a), *hb = host(f, b);
 
 	assert_int_equal(hb->n_domains, 0);
+	free(hb->domains);
 	hb->domains = ha->domains;
 	hb->n_domains = ha->n_domains;
 	ha->domains = NULL;
