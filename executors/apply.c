@@ -457,6 +457,29 @@ work(void *arg)
 	return NULL;
 }
 
+/* One step's abort(), run in a thread of its own by abort_running(). */
+struct aborter {
+	struct scheduler *s;
+	struct job *job;
+	pthread_t thread;
+	bool started;
+};
+
+static void *
+abort_one(void *arg)
+{
+	struct aborter *a = arg;
+	BERTH_AUTOPTR(berth_error) e = NULL;
+	BERTH_AUTOBUF struct berth_buf what = BERTH_BUF_INIT;
+
+	if (a->job->ops->abort(&a->s->ctx, a->job->step, &e) == 0)
+		return NULL;
+	berth_step_describe(&what, a->job->step);
+	berth_log_warn("step %s: abort failed: %s", what.buf,
+		       e != NULL ? berth_error_message(e) : "no reason recorded");
+	return NULL;
+}
+
 /*
  * Calls the abort() of every step in apply(), once each, with the lock
  * dropped meanwhile.  A step may end in the meantime: its executor's
@@ -466,6 +489,8 @@ static void
 abort_running(struct scheduler *s)
 {
 	BERTH_AUTOFREE struct job **running = xcalloc(s->n_workers, sizeof(*running));
+	struct aborter *aborters;
+	sigset_t block, old;
 	size_t n = 0;
 
 	s->aborts_sent = true;
@@ -478,16 +503,26 @@ abort_running(struct scheduler *s)
 		}
 	}
 	pthread_mutex_unlock(&s->lock);
+	/* At once, each in its thread: one abort that waits on its host must
+	 * not hold up the others. */
+	aborters = xcalloc(n + 1, sizeof(*aborters));
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
 	for (size_t i = 0; i < n; i++) {
-		BERTH_AUTOPTR(berth_error) e = NULL;
-		BERTH_AUTOBUF struct berth_buf what = BERTH_BUF_INIT;
-
-		if (running[i]->ops->abort(&s->ctx, running[i]->step, &e) == 0)
-			continue;
-		berth_step_describe(&what, running[i]->step);
-		berth_log_warn("step %s: abort failed: %s", what.buf,
-			       e != NULL ? berth_error_message(e) : "no reason recorded");
+		aborters[i] = (struct aborter){ .s = s, .job = running[i] };
+		aborters[i].started = pthread_create(&aborters[i].thread, NULL, abort_one,
+						     &aborters[i]) == 0;
+		if (!aborters[i].started)
+			abort_one(&aborters[i]);
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	for (size_t i = 0; i < n; i++) {
+		if (aborters[i].started)
+			pthread_join(aborters[i].thread, NULL);
+	}
+	free(aborters);
 	pthread_mutex_lock(&s->lock);
 }
 

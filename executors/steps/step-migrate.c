@@ -18,6 +18,7 @@
 #include <libvirt/virterror.h>
 
 #include "core/facts.h"
+#include "core/log.h"
 #include "core/util.h"
 #include "executors/transport/libvirt.h"
 #include "executors/steps/step.h"
@@ -117,32 +118,45 @@ migrate_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
 
 /*
  * The job runs in the source's libvirtd: only the source can abort it.  A
- * migration step spends its first second or so before libvirt has a job
- * ("no job is active"), so the abort is retried until there is one, the
- * domain has left the source, or BERTH_MIGRATE_ABORT_WAIT_S have passed.
+ * migration step spends its first second or so connecting the two hosts
+ * before libvirt has a job that can be aborted, so the abort is retried
+ * until it is accepted, the domain has left the source, or
+ * BERTH_MIGRATE_ABORT_WAIT_S have passed.
  */
-#define BERTH_MIGRATE_ABORT_WAIT_S 10
+#define BERTH_MIGRATE_ABORT_WAIT_S 15
 
 static int
 migrate_abort(struct berth_step_ctx *ctx, const struct berth_step *step, struct berth_error **err)
 {
 	struct timespec pause = { .tv_sec = 0, .tv_nsec = 100 * 1000 * 1000 };
 	double start = berth_now_s();
+	BERTH_AUTOFREE char *why = NULL;
 	virDomainPtr dom;
-	int rc;
+	int found, rc;
 
-	if (berth_sessions_lookup(ctx->sessions, step->host, step->domain, &dom, err) <= 0)
+	found = berth_sessions_lookup(ctx->sessions, step->host, step->domain, &dom, err);
+	if (found < 0)
 		return -1;
+	if (found == 0)
+		return 0;	/* it has left the source: nothing to abort */
 	berth_sessions_count_mutation(ctx->sessions, step->host, "virDomainAbortJob", step->domain);
-	while ((rc = virDomainAbortJob(dom)) < 0 &&
-	       virGetLastErrorCode() == VIR_ERR_OPERATION_INVALID &&
-	       virDomainIsActive(dom) == 1 &&
-	       berth_now_s() - start < BERTH_MIGRATE_ABORT_WAIT_S)
+	while ((rc = virDomainAbortJob(dom)) < 0) {
+		free(why);
+		why = xstrdup(virGetLastErrorMessage());
+		berth_log_debug("host '%s': abort of the migration of '%s' not taken yet: %s",
+				step->host, step->domain, why);
+		if (virDomainIsActive(dom) != 1 || berth_now_s() - start >= BERTH_MIGRATE_ABORT_WAIT_S)
+			break;
 		nanosleep(&pause, NULL);
-	if (rc < 0)
-		berth_libvirt_error(err, BERTH_ERROR_HOST,
-				    "host '%s': cannot abort the migration of domain '%s'",
-				    step->host, step->domain);
+	}
+	/* A domain no longer active here has left: the migration completed. */
+	if (rc < 0 && virDomainIsActive(dom) == 1) {
+		berth_error_set(err, BERTH_ERROR_HOST,
+				"host '%s': cannot abort the migration of domain '%s': %s",
+				step->host, step->domain, why);
+	} else {
+		rc = 0;
+	}
 	virDomainFree(dom);
 	return rc;
 }

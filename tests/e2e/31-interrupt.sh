@@ -48,12 +48,9 @@ sed 's/^/# /' "$BERTH_OUT"
 [ $rc -eq 130 ] && ok "berth exits 130 after the second SIGINT" || not_ok "berth exits 130 after the second SIGINT" "exit $rc"
 grep -q "the running migrations were aborted" "$BERTH_OUT" && ok "berth says it asked the hosts to abort the migrations" ||
 	not_ok "berth says it asked the hosts to abort the migrations"
-settled web1 && settled web2 && ok "after the abort each guest runs on exactly one host" ||
-	not_ok "after the abort each guest runs on exactly one host" "web1: $(where web1); web2: $(where web2)"
-# Known limit (see the closing note of issue 6): of two migrations aborted
-# at once, the second abort can come too late; say where each guest ended.
-diag "after the abort: web1 $(where web1); web2 $(where web2)"
-grep -q "web1 is now running on h[12]" "$BERTH_OUT" && grep -q "web2 is now running on h[12]" "$BERTH_OUT" &&
+[ "$(where web1)" = "h1=absent h2=running h3=absent" ] && [ "$(where web2)" = "h1=running h2=absent h3=absent" ] &&
+	ok "each guest runs on its source only" || not_ok "each guest runs on its source only" "web1: $(where web1); web2: $(where web2)"
+grep -q "web1 is now running on h2" "$BERTH_OUT" && grep -q "web2 is now running on h1" "$BERTH_OUT" &&
 	ok "berth says where each guest runs, read from the hosts" ||
 	not_ok "berth says where each guest runs, read from the hosts"
 rm -f "$BERTH_OUT"
