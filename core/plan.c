@@ -176,7 +176,7 @@ bool
 berth_plan_has_changes(const struct berth_plan *plan)
 {
 	for (size_t i = 0; i < plan->n_steps; i++) {
-		if (plan->steps[i].kind != BERTH_STEP_VERIFY)
+		if (berth_step_kind(plan->steps[i].kind)->class != BERTH_STEP_CLASS_VERIFY)
 			return true;
 	}
 	return false;

@@ -8,6 +8,7 @@ lab_guard
 base=$(inventory_base)
 one=$(inventory_from "$base" web1 h2)
 swap=$(LAB_INVENTORY=$one inventory_moving web2 h1)
+dir=$(mktemp -d)
 
 # 1. One SIGINT while web1 and web2 swap hosts.
 berth_sigint_able apply -i "$swap" --yes
@@ -32,7 +33,20 @@ rc=$?
 [ "$(where web1)" = "h1=absent h2=running h3=absent" ] && [ "$(where web2)" = "h1=running h2=absent h3=absent" ] &&
 	ok "the guests have swapped hosts" || not_ok "the guests have swapped hosts" "web1: $(where web1); web2: $(where web2)"
 
-# 2. Two SIGINTs while they swap back: the migrations are aborted.  A
+# 2. SIGTERM while berth still gathers facts: it ends at once, changing nothing.
+"$BERTH" apply -i "$base" --yes > "$dir/term" 2>&1 &
+pid=$!
+sleep 0.1
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+sed 's/^/# /' "$dir/term"
+[ $rc -eq 143 ] && grep -q "interrupted before any change: nothing was changed" "$dir/term" &&
+	ok "SIGTERM before any change ends berth at once (exit 143), saying nothing changed" ||
+	not_ok "SIGTERM before any change ends berth at once (exit 143), saying nothing changed" "exit $rc"
+[ "$(where web1)" = "h1=absent h2=running h3=absent" ] && ok "nothing moved" || not_ok "nothing moved" "$(where web1)"
+
+# 3. Two SIGINTs while they swap back: the migrations are aborted.  A
 # bandwidth of 1 MiB/s keeps them running long enough to be aborted.
 lab_virsh h2 migrate-setspeed web1 1 >/dev/null
 lab_virsh h1 migrate-setspeed web2 1 >/dev/null
@@ -57,5 +71,5 @@ rm -f "$BERTH_OUT"
 lab_virsh h2 migrate-setspeed web1 0 >/dev/null 2>&1
 lab_virsh h1 migrate-setspeed web2 0 >/dev/null 2>&1
 check "the guests go back to where the next scenarios expect them" "$BERTH" apply -i "$base" --yes
-rm -f "$base" "$one" "$swap"
+rm -rf "$base" "$one" "$swap" "$dir"
 true

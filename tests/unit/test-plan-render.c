@@ -213,6 +213,36 @@ drop(char *path)
 }
 
 /*
+ * Prints plan as JSON, reads it back, and checks that the plan read back
+ * prints the same JSON and the same text.  Returns plan's text (the caller
+ * frees it).
+ */
+static char *
+assert_round_trips(const struct berth_plan *plan)
+{
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	char *json = print(plan, BERTH_OUT_JSON);
+	char *path = temp_file(json);
+	struct berth_plan *loaded = berth_plan_load_json(path, &err);
+	char *again, *text, *text_again;
+
+	assert_null(err);
+	assert_non_null(loaded);
+	assert_int_equal(loaded->n_steps, plan->n_steps);
+	again = print(loaded, BERTH_OUT_JSON);
+	assert_string_equal(again, json);
+	text = print(plan, BERTH_OUT_TEXT);
+	text_again = print(loaded, BERTH_OUT_TEXT);
+	assert_string_equal(text_again, text);
+	free(text_again);
+	free(again);
+	free(json);
+	drop(path);
+	berth_plan_free(loaded);
+	return text;
+}
+
+/*
  * A step of kind with every field its row of the step-kind table names set
  * to a value made from the field's key, and an expectation.
  */
@@ -243,24 +273,12 @@ static void
 test_render_every_kind_of_the_table_round_trips(void **state)
 {
 	struct berth_plan *plan = berth_plan_new();
-	BERTH_AUTOPTR(berth_error) err = NULL;
-	struct berth_plan *loaded;
-	char *json, *again, *text, *text_again, *path;
+	char *text;
 
 	(void)state;
 	for (int k = 0; k < BERTH_STEP_LAST; k++)
 		add_full_step(plan, k);
-	json = print(plan, BERTH_OUT_JSON);
-	path = temp_file(json);
-	loaded = berth_plan_load_json(path, &err);
-	assert_null(err);
-	assert_non_null(loaded);
-	assert_int_equal(loaded->n_steps, BERTH_STEP_LAST);
-	again = print(loaded, BERTH_OUT_JSON);
-	assert_string_equal(again, json);
-	text = print(plan, BERTH_OUT_TEXT);
-	text_again = print(loaded, BERTH_OUT_TEXT);
-	assert_string_equal(text_again, text);
+	text = assert_round_trips(plan);
 	for (int k = 0; k < BERTH_STEP_LAST; k++) {
 		const struct berth_step_kind_desc *kind = berth_step_kind(k);
 		char *line = xasprintf("  %s %d %s", kind->symbol, k + 1, kind->name);
@@ -284,11 +302,6 @@ test_render_every_kind_of_the_table_round_trips(void **state)
 		}
 	}
 	free(text);
-	free(text_again);
-	free(again);
-	free(json);
-	drop(path);
-	berth_plan_free(loaded);
 	berth_plan_free(plan);
 }
 
@@ -328,26 +341,9 @@ static void
 test_load_json_gives_back_the_plan_printed(void **state)
 {
 	struct berth_plan *plan = example_plan();
-	char *json = print(plan, BERTH_OUT_JSON);
-	char *path = temp_file(json);
-	BERTH_AUTOPTR(berth_error) err = NULL;
-	struct berth_plan *loaded = berth_plan_load_json(path, &err);
-	char *again, *text, *text_again;
 
 	(void)state;
-	assert_null(err);
-	assert_non_null(loaded);
-	again = print(loaded, BERTH_OUT_JSON);
-	assert_string_equal(again, json);
-	text = print(plan, BERTH_OUT_TEXT);
-	text_again = print(loaded, BERTH_OUT_TEXT);
-	assert_string_equal(text_again, text);
-	free(text);
-	free(text_again);
-	free(again);
-	free(json);
-	drop(path);
-	berth_plan_free(loaded);
+	free(assert_round_trips(plan));
 	berth_plan_free(plan);
 }
 
