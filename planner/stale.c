@@ -35,10 +35,11 @@ differs(struct stale *st, const struct berth_step *s, const char *fmt, ...)
 	st->n_stale++;
 }
 
+/* "web1\nrunning on h2": a domain and a placement, as one index key. */
 static char *
 leaves_key(const char *domain, const char *placement)
 {
-	return xasprintf("%s\n%s", domain, placement);
+	return xasprintf("%s\n%s", domain != NULL ? domain : "", placement != NULL ? placement : "");
 }
 
 /* The identity of every host the step touches. */
