@@ -1,5 +1,6 @@
 /* The result of an apply, for people and machines: see apply-report.h. */
 #include <string.h>
+#include <time.h>
 
 #include "cli/apply-report.h"
 #include "core/buf.h"
@@ -100,6 +101,29 @@ affected(const struct berth_apply_summary *s, size_t i)
 }
 
 /*
+ * Where the domain called name is, read from the hosts; while it shows on
+ * two hosts (an aborted migration still tearing down its destination), asked
+ * again for up to WHERE_SETTLE_S seconds, so that what berth says is where
+ * the guest stays.
+ */
+#define WHERE_SETTLE_S 30
+
+static void
+where_settled(struct berth_step_ctx *ctx, const char *name, struct berth_buf *where)
+{
+	struct timespec pause = { .tv_sec = 0, .tv_nsec = 500 * 1000 * 1000 };
+	double start = berth_now_s();
+
+	for (;;) {
+		berth_buf_reset(where);
+		berth_step_where(ctx, name, where);
+		if (strstr(where->buf, ", ") == NULL || berth_now_s() - start >= WHERE_SETTLE_S)
+			return;
+		nanosleep(&pause, NULL);
+	}
+}
+
+/*
  * Where each guest of the plan runs now, read from the hosts: JSON has every
  * one, the text only those of failed, interrupted or unrun steps.
  */
@@ -119,7 +143,7 @@ print_where(struct berth_out *out, const struct berth_apply_summary *s)
 			continue;
 		if (berth_name_index_add(&seen, step->domain, step) != NULL)
 			continue;
-		berth_step_where(s->ctx, step->domain, &where);
+		where_settled(s->ctx, step->domain, &where);
 		berth_out_text(out, "  %s is now ", step->domain);
 		berth_out_string(out, step->domain, "%s\n", where.buf);
 	}
