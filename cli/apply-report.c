@@ -66,7 +66,7 @@ print_interrupted(struct berth_out *out, const struct berth_apply_summary *s)
 		bool not_run;
 	} groups[] = {
 		{ "finished", false, false },
-		{ "in flight (let finish)", true, false },
+		{ "in flight", true, false },
 		{ "not run", false, true },
 	};
 
@@ -86,7 +86,9 @@ print_interrupted(struct berth_out *out, const struct berth_apply_summary *s)
 			if (!not_run)
 				berth_buf_addf(&line, " (%s)", status_names[r->status]);
 		}
-		berth_out_text(out, "  %s: %s\n", groups[g].label, line.len > 0 ? line.buf : "none");
+		berth_out_text(out, "  %s%s: %s\n", groups[g].label,
+			       !groups[g].in_flight ? "" : s->interrupt > 1 ? " (aborted)" : " (let finish)",
+			       line.len > 0 ? line.buf : "none");
 	}
 }
 

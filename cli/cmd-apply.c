@@ -211,7 +211,8 @@ apply(const struct apply_cmd *a, struct berth_error **err)
 		.inventory = a->inventory, .plan_file = a->plan_file, .remaining_steps = -1,
 	};
 	struct berth_lock_holder self;
-	char holder_buf[512];
+	char holder_buf[BERTH_LOCK_HOLDER_TEXT_SIZE];
+	struct berth_step_ctx where_ctx;
 	struct berth_prepared p;
 	struct berth_plan *planned;
 	const char **hosts;
@@ -241,7 +242,8 @@ apply(const struct apply_cmd *a, struct berth_error **err)
 	if (rc == 0) {
 		hosts = plan_hosts(planned, &n_hosts);
 		berth_lock_holder_self(&self, holder_buf, sizeof(holder_buf));
-		locks = berth_host_locks_acquire(p.inv, (const char *const *)hosts, n_hosts, &self, a->lock_timeout_s, err);
+		locks = berth_host_locks_acquire(p.inv, (const char *const *)hosts, n_hosts, &self,
+						 a->lock_timeout_s, err);
 		free(hosts);
 		rc = locks != NULL ? 0 : -1;
 	}
@@ -250,7 +252,8 @@ apply(const struct apply_cmd *a, struct berth_error **err)
 		rc = check_fresh(&p, planned, err);
 	if (rc == 0) {
 		sessions = berth_sessions_new(p.inv);
-		s.ctx = &(struct berth_step_ctx){ .inv = p.inv, .sessions = sessions };
+		where_ctx = (struct berth_step_ctx){ .inv = p.inv, .sessions = sessions };
+		s.ctx = &where_ctx;
 		rc = run_locked(a, &p, planned, sessions, &rep, &s, err);
 		if (berth_apply_summary_print(out, &s, rc < 0 ? NULL : err) < 0)
 			rc = -1;
