@@ -423,6 +423,7 @@ run_job(struct scheduler *s, struct job *job)
 	report_progress(s, job, status, r);
 
 	pthread_mutex_lock(&s->lock);
+	job->applying = false;		/* its abort thread stops asking */
 	finish(s, job, status);
 }
 
@@ -457,6 +458,10 @@ work(void *arg)
 	return NULL;
 }
 
+/* How often, and for how long at most, abort() is asked again. */
+#define ABORT_REPEAT_MS 500
+#define ABORT_REPEAT_FOR_S 60
+
 /* One step's abort(), run in a thread of its own by abort_running(). */
 struct aborter {
 	struct scheduler *s;
@@ -468,15 +473,29 @@ struct aborter {
 static void *
 abort_one(void *arg)
 {
+	struct timespec pause = { .tv_sec = 0, .tv_nsec = ABORT_REPEAT_MS * 1000000L };
 	struct aborter *a = arg;
-	BERTH_AUTOPTR(berth_error) e = NULL;
+	double start = berth_now_s();
 	BERTH_AUTOBUF struct berth_buf what = BERTH_BUF_INIT;
+	bool applying = true;
 
-	if (a->job->ops->abort(&a->s->ctx, a->job->step, &e) == 0)
-		return NULL;
-	berth_step_describe(&what, a->job->step);
-	berth_log_warn("step %s: abort failed: %s", what.buf,
-		       e != NULL ? berth_error_message(e) : "no reason recorded");
+	/* A host may take an abort too early to mean anything (a migration
+	 * whose job has not started yet): ask again until apply() returns. */
+	while (applying && berth_now_s() - start < ABORT_REPEAT_FOR_S) {
+		BERTH_AUTOPTR(berth_error) e = NULL;
+
+		if (a->job->ops->abort(&a->s->ctx, a->job->step, &e) < 0) {
+			berth_buf_reset(&what);
+			berth_step_describe(&what, a->job->step);
+			berth_log_warn("step %s: abort failed: %s", what.buf,
+				       e != NULL ? berth_error_message(e) : "no reason recorded");
+			return NULL;
+		}
+		nanosleep(&pause, NULL);
+		pthread_mutex_lock(&a->s->lock);
+		applying = a->job->applying;
+		pthread_mutex_unlock(&a->s->lock);
+	}
 	return NULL;
 }
 

@@ -117,47 +117,42 @@ migrate_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
 }
 
 /*
- * The job runs in the source's libvirtd: only the source can abort it.  A
- * migration step spends its first second or so connecting the two hosts
- * before libvirt has a job that can be aborted, so the abort is retried
- * until it is accepted, the domain has left the source, or
- * BERTH_MIGRATE_ABORT_WAIT_S have passed.
+ * The job runs in the source's libvirtd: only the source can abort it.  An
+ * abort that comes before QEMU's migration has started (libvirt still
+ * connecting the hosts) is taken and means nothing, and one before libvirt
+ * has a job is refused with "no job is active"; both are fine here, since
+ * the scheduler asks again while the step runs.
  */
-#define BERTH_MIGRATE_ABORT_WAIT_S 15
-
 static int
 migrate_abort(struct berth_step_ctx *ctx, const struct berth_step *step, struct berth_error **err)
 {
-	struct timespec pause = { .tv_sec = 0, .tv_nsec = 100 * 1000 * 1000 };
-	double start = berth_now_s();
-	BERTH_AUTOFREE char *why = NULL;
+	/* Its own connection: the shared one is busy with the migration. */
+	virConnectPtr conn = berth_sessions_libvirt_own(ctx->sessions, step->host, err);
 	virDomainPtr dom;
-	int found, rc;
+	int rc;
 
-	found = berth_sessions_lookup(ctx->sessions, step->host, step->domain, &dom, err);
-	if (found < 0)
+	if (conn == NULL)
 		return -1;
-	if (found == 0)
+	dom = virDomainLookupByName(conn, step->domain);
+	if (dom == NULL) {
+		virConnectClose(conn);
 		return 0;	/* it has left the source: nothing to abort */
-	berth_sessions_count_mutation(ctx->sessions, step->host, "virDomainAbortJob", step->domain);
-	while ((rc = virDomainAbortJob(dom)) < 0) {
-		free(why);
-		why = xstrdup(virGetLastErrorMessage());
-		berth_log_debug("host '%s': abort of the migration of '%s' not taken yet: %s",
-				step->host, step->domain, why);
-		if (virDomainIsActive(dom) != 1 || berth_now_s() - start >= BERTH_MIGRATE_ABORT_WAIT_S)
-			break;
-		nanosleep(&pause, NULL);
 	}
-	/* A domain no longer active here has left: the migration completed. */
-	if (rc < 0 && virDomainIsActive(dom) == 1) {
-		berth_error_set(err, BERTH_ERROR_HOST,
-				"host '%s': cannot abort the migration of domain '%s': %s",
-				step->host, step->domain, why);
-	} else {
+	berth_sessions_count_mutation(ctx->sessions, step->host, "virDomainAbortJob", step->domain);
+	rc = virDomainAbortJob(dom);
+	if (rc < 0 && virGetLastErrorCode() == VIR_ERR_OPERATION_INVALID) {
+		berth_log_debug("host '%s': no migration of '%s' to abort yet: %s",
+				step->host, step->domain, virGetLastErrorMessage());
 		rc = 0;
+	} else if (rc < 0 && virDomainIsActive(dom) == 1) {
+		berth_libvirt_error(err, BERTH_ERROR_HOST,
+				    "host '%s': cannot abort the migration of domain '%s'",
+				    step->host, step->domain);
+	} else {
+		rc = 0;		/* no longer active here: the migration completed */
 	}
 	virDomainFree(dom);
+	virConnectClose(conn);
 	return rc;
 }
 

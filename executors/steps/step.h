@@ -47,8 +47,11 @@ struct berth_step_ops {
 	/*
 	 * Optional (NULL: the step runs to its end).  Called from another
 	 * thread while apply() runs, on a second interrupt: asks the host to
-	 * abort the step, so that apply() returns soon with an error.  Returns
-	 * 0, or -1 with *err set.
+	 * abort the step, so that apply() returns soon with an error.  The
+	 * scheduler asks again every 0.5 s until apply() returns (a host may
+	 * take a request too early to mean anything), so one call is one
+	 * attempt, and "nothing to abort yet" is not an error.  Returns 0, or
+	 * -1 with *err set when the host refused for good.
 	 */
 	int (*abort)(struct berth_step_ctx *ctx, const struct berth_step *step,
 		     struct berth_error **err);

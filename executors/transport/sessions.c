@@ -121,6 +121,14 @@ berth_sessions_libvirt(struct berth_sessions *s, const char *host, struct berth_
 	return conn;
 }
 
+virConnectPtr
+berth_sessions_libvirt_own(struct berth_sessions *s, const char *host, struct berth_error **err)
+{
+	struct host_sessions *h = find(s, host, err);
+
+	return h != NULL ? s->ops->libvirt(h->host, err) : NULL;
+}
+
 struct opener {
 	struct berth_sessions *s;
 	const char *host;

@@ -52,6 +52,15 @@ virConnectPtr berth_sessions_libvirt(struct berth_sessions *s, const char *host,
 				     struct berth_error **err);
 
 /*
+ * A new libvirt connection to host, not shared (the caller closes it with
+ * virConnectClose()): for a call that must not wait behind the shared
+ * connection's, such as aborting a migration that connection is running.
+ * NULL with a HOST error naming the host.
+ */
+virConnectPtr berth_sessions_libvirt_own(struct berth_sessions *s, const char *host,
+					 struct berth_error **err);
+
+/*
  * Opens the libvirt connection of every host of the inventory at once, one
  * thread per host, so that no step pays for a connection on its own time.
  * A host that cannot be reached is remembered as by berth_sessions_libvirt()
