@@ -41,29 +41,11 @@
 #include "core/name-index.h"
 #include "core/util.h"
 #include "executors/apply.h"
+#include "executors/scheduler.h"
 #include "executors/steps/step.h"
 
-/* How often the calling thread looks at opts->interrupt, in ms. */
-#define INTERRUPT_POLL_MS 50
-
-/* A migration counts against three slots, any other step against one. */
-#define MAX_SLOTS_PER_STEP 3
-
-/* The slot of the migrations limit; host slots are numbered after it. */
-#define MIGRATION_SLOT 1
-
-/*
- * A FIFO of numbers from 1 (step ids, slot numbers), linked through an
- * array: next[i] follows i, 0 ends the FIFO.  A number is on at most one
- * FIFO of its array at a time.  Zeroed memory is an empty FIFO.
- */
-struct fifo {
-	unsigned head;
-	unsigned tail;
-};
-
 static void
-fifo_push(struct fifo *q, unsigned *next, unsigned i)
+fifo_push(struct berth_scheduler_fifo *q, unsigned *next, unsigned i)
 {
 	next[i] = 0;
 	if (q->tail == 0)
@@ -75,7 +57,7 @@ fifo_push(struct fifo *q, unsigned *next, unsigned i)
 
 /* The first number, taken off the FIFO, or 0 if it is empty. */
 static unsigned
-fifo_pop(struct fifo *q, const unsigned *next)
+fifo_pop(struct berth_scheduler_fifo *q, const unsigned *next)
 {
 	unsigned i = q->head;
 
@@ -87,72 +69,12 @@ fifo_pop(struct fifo *q, const unsigned *next)
 	return i;
 }
 
-struct slot {
-	unsigned running;		/* steps counted against it now */
-	unsigned limit;
-	struct fifo waiting;		/* ready steps waiting for room here */
-	bool pending;			/* on the scheduler's pending FIFO */
-};
-
-struct job {
-	const struct berth_step *step;
-	const struct berth_step_ops *ops;
-	unsigned unfinished_deps;
-	unsigned slots[MAX_SLOTS_PER_STEP];	/* the migrations slot first */
-	unsigned n_slots;
-	bool applying;			/* in apply(): an abort() means something */
-	struct berth_error *error;	/* why it failed */
-};
-
-struct scheduler;
-
-struct worker {
-	struct scheduler *sched;
-	pthread_t thread;
-	struct job *job;		/* the step it runs now, or NULL */
-};
-
-struct scheduler {
-	const struct berth_apply_opts *opts;
-	struct berth_step_ctx ctx;
-	struct berth_step_result *results;	/* results[id - 1] */
-	struct job *jobs;		/* jobs[id] for ids 1 .. n_jobs */
-	unsigned *job_next;		/* the FIFO links of jobs */
-	size_t n_jobs;
-	/* The steps waiting for step id: dependents[first_dependent[id]]
-	 * up to dependents[first_dependent[id + 1]]. */
-	unsigned *dependents;
-	size_t *first_dependent;
-	struct slot *slots;		/* slots[MIGRATION_SLOT], then the hosts' */
-	unsigned *slot_next;		/* the FIFO links of slots */
-	struct worker *workers;
-	size_t n_workers;
-
-	pthread_mutex_t lock;		/* guards everything below and the jobs */
-	pthread_cond_t work;		/* an idle worker may find a step */
-	pthread_cond_t end;		/* ended became true */
-	struct fifo ready;		/* dependencies done, limits not tried yet */
-	struct fifo pending;		/* slots with room again and steps waiting */
-	unsigned running;		/* steps taken by a worker, not finished */
-	unsigned idle;			/* workers waiting on work */
-	bool stopping;			/* a failure or an interrupt: start nothing */
-	bool ended;			/* nothing runs and nothing will start */
-	int level;			/* the interrupt level acted on */
-	bool aborts_sent;
-};
-
-static unsigned
-job_id(const struct scheduler *s, const struct job *job)
-{
-	return (unsigned)(job - s->jobs);
-}
-
 /* The slot number of host, numbered on first sight; 0 for no host. */
 static unsigned
-host_slot(struct scheduler *s, struct berth_name_index *hosts, unsigned *n_slots,
+host_slot(struct berth_scheduler *s, struct berth_name_index *hosts, unsigned *n_slots,
 	  const char *host)
 {
-	const struct slot *known;
+	const struct berth_scheduler_slot *known;
 
 	if (host == NULL)
 		return 0;
@@ -169,7 +91,7 @@ host_slot(struct scheduler *s, struct berth_name_index *hosts, unsigned *n_slots
  * come before it.
  */
 static int
-build(struct scheduler *s, const struct berth_plan *plan,
+build(struct berth_scheduler *s, const struct berth_plan *plan,
       const struct berth_step_ops *(*ops_for)(enum berth_step_kind kind),
       struct berth_error **err)
 {
@@ -185,7 +107,7 @@ build(struct scheduler *s, const struct berth_plan *plan,
 	berth_name_index_init(&hosts, n);
 	for (size_t i = 0; i < n; i++) {
 		const struct berth_step *step = &plan->steps[i];
-		struct job *job = &s->jobs[i + 1];
+		struct berth_scheduler_job *job = &s->jobs[i + 1];
 		unsigned host, dest;
 
 		job->step = step;
@@ -232,39 +154,16 @@ build(struct scheduler *s, const struct berth_plan *plan,
 }
 
 /*
- * Acts on a raised interrupt level: the steps running now are in flight,
- * and nothing new starts.  Called with the lock held, by the calling
- * thread only: the one the workers leave the signals to, so that the
- * level is read where the signal handler writes it.
- */
-static void
-notice_interrupt(struct scheduler *s)
-{
-	int level = s->opts->interrupt != NULL ? *s->opts->interrupt : 0;
-
-	if (level <= s->level)
-		return;
-	if (s->level == 0) {
-		for (size_t i = 0; i < s->n_workers; i++) {
-			if (s->workers[i].job != NULL)
-				s->results[job_id(s, s->workers[i].job) - 1].in_flight = true;
-		}
-	}
-	s->level = level > 2 ? 2 : level;
-	s->stopping = true;
-}
-
-/*
  * Counts job against its slots and returns true if every one has room;
  * otherwise queues job on the first full one and returns false.
  */
 static bool
-take_slots(struct scheduler *s, unsigned id)
+take_slots(struct berth_scheduler *s, unsigned id)
 {
-	struct job *job = &s->jobs[id];
+	struct berth_scheduler_job *job = &s->jobs[id];
 
 	for (unsigned i = 0; i < job->n_slots; i++) {
-		struct slot *slot = &s->slots[job->slots[i]];
+		struct berth_scheduler_slot *slot = &s->slots[job->slots[i]];
 
 		if (slot->running >= slot->limit) {
 			fifo_push(&slot->waiting, s->job_next, id);
@@ -279,10 +178,10 @@ take_slots(struct scheduler *s, unsigned id)
 
 /* Gives back job's slots; a slot that steps wait for becomes pending. */
 static void
-give_slots(struct scheduler *s, const struct job *job)
+give_slots(struct berth_scheduler *s, const struct berth_scheduler_job *job)
 {
 	for (unsigned i = 0; i < job->n_slots; i++) {
-		struct slot *slot = &s->slots[job->slots[i]];
+		struct berth_scheduler_slot *slot = &s->slots[job->slots[i]];
 
 		slot->running--;
 		if (slot->waiting.head != 0 && !slot->pending) {
@@ -294,8 +193,8 @@ give_slots(struct scheduler *s, const struct job *job)
 }
 
 /* The next step to run, its slots taken, or NULL.  Called with the lock held. */
-static struct job *
-next_job(struct scheduler *s)
+static struct berth_scheduler_job *
+next_job(struct berth_scheduler *s)
 {
 	unsigned id;
 
@@ -303,7 +202,7 @@ next_job(struct scheduler *s)
 		return NULL;
 	/* First the steps that waited for a slot that has room now. */
 	while (s->pending.head != 0) {
-		struct slot *slot = &s->slots[s->pending.head];
+		struct berth_scheduler_slot *slot = &s->slots[s->pending.head];
 
 		if (slot->running >= slot->limit || slot->waiting.head == 0) {
 			slot->pending = false;
@@ -323,9 +222,9 @@ next_job(struct scheduler *s)
 
 /* Records that job ended with status.  Called with the lock held. */
 static void
-finish(struct scheduler *s, struct job *job, enum berth_step_status status)
+finish(struct berth_scheduler *s, struct berth_scheduler_job *job, enum berth_step_status status)
 {
-	unsigned id = job_id(s, job);
+	unsigned id = berth_scheduler_job_id(s, job);
 
 	give_slots(s, job);
 	s->results[id - 1].status = status;
@@ -345,7 +244,7 @@ finish(struct scheduler *s, struct job *job, enum berth_step_status status)
 
 /* check(), then apply() if the goal is not met yet.  Without the lock. */
 static enum berth_step_status
-run_step(struct scheduler *s, struct job *job, struct berth_step_outcome *out)
+run_step(struct berth_scheduler *s, struct berth_scheduler_job *job, struct berth_step_outcome *out)
 {
 	int rc = job->ops->check(&s->ctx, job->step, &job->error);
 
@@ -367,7 +266,7 @@ run_step(struct scheduler *s, struct job *job, struct berth_step_outcome *out)
 }
 
 static void
-report_progress(const struct scheduler *s, const struct job *job, enum berth_step_status status,
+report_progress(const struct berth_scheduler *s, const struct berth_scheduler_job *job, enum berth_step_status status,
 		const struct berth_step_result *r)
 {
 	BERTH_AUTOBUF struct berth_buf line = BERTH_BUF_INIT;
@@ -399,9 +298,9 @@ report_progress(const struct scheduler *s, const struct job *job, enum berth_ste
 
 /* Runs job and keeps its result; returns with the lock held. */
 static void
-run_job(struct scheduler *s, struct job *job)
+run_job(struct berth_scheduler *s, struct berth_scheduler_job *job)
 {
-	struct berth_step_result *r = &s->results[job_id(s, job) - 1];
+	struct berth_step_result *r = &s->results[berth_scheduler_job_id(s, job) - 1];
 	struct berth_step_outcome out = { .note = BERTH_BUF_INIT };
 	double start = berth_now_s();
 	enum berth_step_status status = run_step(s, job, &out);
@@ -430,12 +329,12 @@ run_job(struct scheduler *s, struct job *job)
 static void *
 work(void *arg)
 {
-	struct worker *w = arg;
-	struct scheduler *s = w->sched;
+	struct berth_scheduler_worker *w = arg;
+	struct berth_scheduler *s = w->sched;
 
 	pthread_mutex_lock(&s->lock);
 	while (!s->ended) {
-		struct job *job = next_job(s);
+		struct berth_scheduler_job *job = next_job(s);
 
 		if (job == NULL && s->running == 0) {
 			s->ended = true;
@@ -458,132 +357,19 @@ work(void *arg)
 	return NULL;
 }
 
-/* How often, and for how long at most, abort() is asked again. */
-#define ABORT_REPEAT_MS 500
-#define ABORT_REPEAT_FOR_S 60
-
-/* One step's abort(), run in a thread of its own by abort_running(). */
-struct aborter {
-	struct scheduler *s;
-	struct job *job;
-	pthread_t thread;
-	bool started;
-};
-
-static void *
-abort_one(void *arg)
-{
-	struct timespec pause = { .tv_sec = 0, .tv_nsec = ABORT_REPEAT_MS * 1000000L };
-	struct aborter *a = arg;
-	double start = berth_now_s();
-	BERTH_AUTOBUF struct berth_buf what = BERTH_BUF_INIT;
-	bool applying = true;
-
-	/* A host may take an abort too early to mean anything (a migration
-	 * whose job has not started yet): ask again until apply() returns. */
-	while (applying && berth_now_s() - start < ABORT_REPEAT_FOR_S) {
-		BERTH_AUTOPTR(berth_error) e = NULL;
-
-		if (a->job->ops->abort(&a->s->ctx, a->job->step, &e) < 0) {
-			berth_buf_reset(&what);
-			berth_step_describe(&what, a->job->step);
-			berth_log_warn("step %s: abort failed: %s", what.buf,
-				       e != NULL ? berth_error_message(e) : "no reason recorded");
-			return NULL;
-		}
-		nanosleep(&pause, NULL);
-		pthread_mutex_lock(&a->s->lock);
-		applying = a->job->applying;
-		pthread_mutex_unlock(&a->s->lock);
-	}
-	return NULL;
-}
-
-/*
- * Calls the abort() of every step in apply(), once each, with the lock
- * dropped meanwhile.  A step may end in the meantime: its executor's
- * abort() then finds nothing to abort.  Called with the lock held.
- */
-static void
-abort_running(struct scheduler *s)
-{
-	BERTH_AUTOFREE struct job **running = xcalloc(s->n_workers, sizeof(*running));
-	struct aborter *aborters;
-	sigset_t block, old;
-	size_t n = 0;
-
-	s->aborts_sent = true;
-	for (size_t i = 0; i < s->n_workers; i++) {
-		struct job *job = s->workers[i].job;
-
-		if (job != NULL && job->applying && job->ops->abort != NULL) {
-			s->results[job_id(s, job) - 1].aborted = true;
-			running[n++] = job;
-		}
-	}
-	pthread_mutex_unlock(&s->lock);
-	/* At once, each in its thread: one abort that waits on its host must
-	 * not hold up the others. */
-	aborters = xcalloc(n + 1, sizeof(*aborters));
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
-	for (size_t i = 0; i < n; i++) {
-		aborters[i] = (struct aborter){ .s = s, .job = running[i] };
-		aborters[i].started = pthread_create(&aborters[i].thread, NULL, abort_one,
-						     &aborters[i]) == 0;
-		if (!aborters[i].started)
-			abort_one(&aborters[i]);
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	for (size_t i = 0; i < n; i++) {
-		if (aborters[i].started)
-			pthread_join(aborters[i].thread, NULL);
-	}
-	free(aborters);
-	pthread_mutex_lock(&s->lock);
-}
-
-/* Waits until the workers have ended, acting on interrupts meanwhile. */
-static void
-wait_for_end(struct scheduler *s)
-{
-	pthread_mutex_lock(&s->lock);
-	while (!s->ended) {
-		struct timespec until;
-
-		if (s->opts->interrupt == NULL) {
-			pthread_cond_wait(&s->end, &s->lock);
-			continue;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_nsec += INTERRUPT_POLL_MS * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&s->end, &s->lock, &until);
-		notice_interrupt(s);
-		if (s->level >= 2 && !s->aborts_sent)
-			abort_running(s);
-	}
-	pthread_mutex_unlock(&s->lock);
-}
-
 /*
  * Starts the pool (at most one worker per step) and waits for its end.
  * The workers inherit a mask that blocks SIGINT and SIGTERM.  Returns 0,
  * or -1 with *err set if not even one worker could start.
  */
 static int
-run_pool(struct scheduler *s, struct berth_error **err)
+run_pool(struct berth_scheduler *s, struct berth_error **err)
 {
 	sigset_t blocked, old;
 	size_t started = 0;
 	int rc = 0;
 
-	notice_interrupt(s);		/* one that came before: nothing starts */
+	berth_scheduler_notice_interrupt(s);		/* one that came before: nothing starts */
 	s->n_workers = s->opts->parallel < s->n_jobs ? s->opts->parallel : s->n_jobs;
 	s->workers = xcalloc(s->n_workers, sizeof(*s->workers));
 	sigemptyset(&blocked);
@@ -602,7 +388,7 @@ run_pool(struct scheduler *s, struct berth_error **err)
 		return -1;
 	}
 	/* Fewer threads than asked for run the same steps, only slower. */
-	wait_for_end(s);
+	berth_scheduler_wait_for_end(s);
 	for (size_t i = 0; i < started; i++)
 		pthread_join(s->workers[i].thread, NULL);
 	return 0;
@@ -610,9 +396,9 @@ run_pool(struct scheduler *s, struct berth_error **err)
 
 /* The counts of rep, and the first failure in plan order as *err. */
 static int
-sum_up(const struct scheduler *s, struct berth_apply_report *rep, struct berth_error **err)
+sum_up(const struct berth_scheduler *s, struct berth_apply_report *rep, struct berth_error **err)
 {
-	const struct job *first_failure = NULL;
+	const struct berth_scheduler_job *first_failure = NULL;
 
 	rep->interrupted = s->level;
 	for (size_t i = 0; i < rep->n_results; i++) {
@@ -638,7 +424,7 @@ sum_up(const struct scheduler *s, struct berth_apply_report *rep, struct berth_e
 }
 
 static void
-scheduler_release(struct scheduler *s)
+scheduler_release(struct berth_scheduler *s)
 {
 	for (size_t id = 1; s->jobs != NULL && id <= s->n_jobs; id++)
 		berth_error_free(s->jobs[id].error);
@@ -665,7 +451,7 @@ berth_apply_plan_with(const struct berth_inventory *inv, const struct berth_plan
 		      const struct berth_step_ops *(*ops_for)(enum berth_step_kind kind),
 		      struct berth_apply_report *rep, struct berth_error **err)
 {
-	struct scheduler s = {
+	struct berth_scheduler s = {
 		.opts = opts,
 		.ctx = { .inv = inv, .sessions = sessions, .stop_timeout_s = opts->stop_timeout_s },
 		.n_jobs = plan->n_steps,
