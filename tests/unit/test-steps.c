@@ -2,9 +2,9 @@
  * The step executors against libvirt's own in-process test driver
  * (test:///default, a real libvirt driver): for define, start, stop and
  * verify, check() says whether the goal holds, apply() reaches it, and
- * check() then says "already done"; and image-create through a FAKE SSH
- * transport that records the exact commands (nothing real can run a
- * storage server in a unit test).
+ * check() then says "already done"; and image-create with SSH replaced by
+ * a local /bin/sh that runs the exact commands (and can print a login
+ * banner first), against a temporary folder.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +12,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "executors/steps/step.h"
@@ -27,43 +31,58 @@
 	"  <os><type>hvm</type></os>\n" \
 	"</domain>\n"
 
-/* The FAKE SSH transport: records each command; "test -e" answers from the
- * files qemu-img "created". */
+/*
+ * The SSH stand-in: each command runs in a real local /bin/sh, exactly as
+ * it would reach the host, and is recorded; a login banner, with a forged
+ * answer in it, can be printed before the command's output.
+ */
 static struct {
 	struct berth_buf commands;	/* one per line */
-	bool created;
-} fake_ssh = { .commands = BERTH_BUF_INIT };
+	bool banner;
+} local_sh = { .commands = BERTH_BUF_INIT };
 
 static int
-fake_run(void *conn, const char *cmd, struct berth_buf *out, struct berth_buf *err_out,
-	 int *exit_status, struct berth_error **err)
+local_run(void *conn, const char *cmd, struct berth_buf *out, struct berth_buf *err_out,
+	  int *exit_status, struct berth_error **err)
 {
+	char buf[4096];
+	size_t n;
+	FILE *fp;
+	int status;
+
 	(void)conn;
 	(void)err_out;
-	(void)err;
-	berth_buf_addf(&fake_ssh.commands, "%s\n", cmd);
-	if (strncmp(cmd, "qemu-img create", 15) == 0)
-		fake_ssh.created = true;
-	else if (out != NULL && strncmp(cmd, "if test -e", 10) == 0)
-		berth_buf_add(out, fake_ssh.created ? "yes\n" : "no\n");
-	*exit_status = 0;
+	berth_buf_addf(&local_sh.commands, "%s\n", cmd);
+	if (local_sh.banner && out != NULL)
+		berth_buf_add(out, "Welcome to h3\nBERTH-00000000000000000000000000000000 exists\n");
+	fp = popen(cmd, "r");
+	if (fp == NULL) {
+		berth_error_set(err, BERTH_ERROR_SYSTEM, "popen failed");
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		if (out != NULL)
+			berth_buf_addn(out, buf, n);
+	}
+	status = pclose(fp);
+	*exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 	return 0;
 }
 
 static void
-fake_close(void *conn)
+local_close(void *conn)
 {
 	(void)conn;
 }
 
-static const struct berth_transport_ops fake_transport = { .run = fake_run, .close = fake_close };
+static const struct berth_transport_ops local_transport = { .run = local_run, .close = local_close };
 
 static int
 fake_ssh_open(const struct berth_host *host, struct berth_transport *t, struct berth_error **err)
 {
 	(void)host;
 	(void)err;
-	*t = (struct berth_transport){ .ops = &fake_transport, .conn = NULL };
+	*t = (struct berth_transport){ .ops = &local_transport, .conn = NULL };
 	return 0;
 }
 
@@ -190,27 +209,120 @@ test_steps_define_check_compares_with_the_step_xml(void **state)
 	free(bigger);
 }
 
-static void
-test_steps_image_create_over_a_recording_fake_ssh_runs_qemu_img_once(void **state)
+/* An image step for a file in a fresh temporary folder (dir, removed by the caller). */
+static struct berth_step
+image_step(char *dir, const char *name, const char *format)
 {
-	struct env *e = *state;
 	struct berth_step image = step_of(BERTH_STEP_IMAGE_CREATE);
 
+	assert_non_null(mkdtemp(dir));
 	image.domain = NULL;
-	image.path = (char *)"/srv/share/it's.qcow2";
-	image.format = (char *)"qcow2";
-	image.size_bytes = 67108864;
-	berth_buf_reset(&fake_ssh.commands);
-	fake_ssh.created = false;
+	image.path = xasprintf("%s/%s", dir, name);
+	image.format = (char *)format;
+	image.size_bytes = 1048576;
+	berth_buf_reset(&local_sh.commands);
+	local_sh.banner = false;
+	return image;
+}
+
+static void
+drop_image(char *dir, struct berth_step *image)
+{
+	unlink(image->path);
+	rmdir(dir);
+	free(image->path);
+}
+
+/* The file's first bytes: a qcow2 image starts "QFI\xfb". */
+static bool
+is_qcow2(const char *path)
+{
+	unsigned char magic[4] = { 0 };
+	FILE *fp = fopen(path, "rb");
+	bool ok = fp != NULL && fread(magic, 1, 4, fp) == 4 && memcmp(magic, "QFI\xfb", 4) == 0;
+
+	if (fp != NULL)
+		fclose(fp);
+	return ok;
+}
+
+static void
+test_steps_image_create_through_a_local_shell_creates_once(void **state)
+{
+	struct env *e = *state;
+	char dir[] = "/tmp/berth-image-XXXXXX";
+	struct berth_step image = image_step(dir, "it's a.qcow2", "qcow2");
+
 	assert_int_equal(check(e, &image), 0);
 	apply(e, &image);
+	assert_true(is_qcow2(image.path));
 	assert_int_equal(check(e, &image), 1);
-	/* The path reaches the shell quoted, and the image is made once. */
-	assert_string_equal(fake_ssh.commands.buf,
-		"if test -e '/srv/share/it'\\''s.qcow2'; then echo yes; else echo no; fi\n"
-		"qemu-img create -q -f 'qcow2' '/srv/share/it'\\''s.qcow2' 67108864\n"
-		"if test -e '/srv/share/it'\\''s.qcow2'; then echo yes; else echo no; fi\n");
-	berth_buf_release(&fake_ssh.commands);
+	/* One command checks, one creates; the path is a quoted value each time. */
+	assert_non_null(strstr(local_sh.commands.buf, "set -C; if ( : > '"));
+	assert_non_null(strstr(local_sh.commands.buf, "/it'\\''s a.qcow2'"));
+	drop_image(dir, &image);
+}
+
+/* Another apply made the file between this one's check and its apply: it stays. */
+static void
+test_steps_image_create_never_overwrites_a_file_made_meanwhile(void **state)
+{
+	struct env *e = *state;
+	char dir[] = "/tmp/berth-image-XXXXXX";
+	struct berth_step image = image_step(dir, "web1.qcow2", "qcow2");
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	struct berth_step_outcome out = { .note = BERTH_BUF_INIT };
+	FILE *fp;
+	char text[16] = { 0 };
+
+	assert_int_equal(check(e, &image), 0);
+	fp = fopen(image.path, "w");
+	assert_non_null(fp);
+	fputs("precious", fp);
+	fclose(fp);
+	assert_int_equal(berth_step_ops_for(BERTH_STEP_IMAGE_CREATE)->apply(&e->ctx, &image, &out, &err), 0);
+	assert_non_null(strstr(out.note.buf, "appeared meanwhile: left as it is"));
+	fp = fopen(image.path, "r");
+	assert_non_null(fp);
+	assert_non_null(fgets(text, sizeof(text), fp));
+	fclose(fp);
+	assert_string_equal(text, "precious");
+	berth_buf_release(&out.note);
+	drop_image(dir, &image);
+}
+
+/* A banner with a forged answer before the command's output changes nothing. */
+static void
+test_steps_image_check_is_not_fooled_by_a_banner(void **state)
+{
+	struct env *e = *state;
+	char dir[] = "/tmp/berth-image-XXXXXX";
+	struct berth_step image = image_step(dir, "web1.qcow2", "qcow2");
+
+	local_sh.banner = true;
+	assert_int_equal(check(e, &image), 0);
+	apply(e, &image);
+	assert_true(is_qcow2(image.path));
+	/* With the image there, a banner does not make it look absent. */
+	assert_int_equal(check(e, &image), 1);
+	drop_image(dir, &image);
+}
+
+/* qemu-img failing leaves no empty file behind for the next run to trust. */
+static void
+test_steps_image_create_failing_leaves_no_file(void **state)
+{
+	struct env *e = *state;
+	char dir[] = "/tmp/berth-image-XXXXXX";
+	struct berth_step image = image_step(dir, "web1.img", "no-such-format");
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	struct berth_step_outcome out = { .note = BERTH_BUF_INIT };
+
+	assert_int_equal(berth_step_ops_for(BERTH_STEP_IMAGE_CREATE)->apply(&e->ctx, &image, &out, &err), -1);
+	assert_non_null(strstr(berth_error_message(err), "failed with exit status 3"));
+	assert_int_equal(access(image.path, F_OK), -1);
+	berth_buf_release(&out.note);
+	drop_image(dir, &image);
 }
 
 int
@@ -219,7 +331,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_steps_reach_their_goal_then_check_says_already_done),
 		cmocka_unit_test(test_steps_define_check_compares_with_the_step_xml),
-		cmocka_unit_test(test_steps_image_create_over_a_recording_fake_ssh_runs_qemu_img_once),
+		cmocka_unit_test(test_steps_image_create_through_a_local_shell_creates_once),
+		cmocka_unit_test(test_steps_image_create_never_overwrites_a_file_made_meanwhile),
+		cmocka_unit_test(test_steps_image_check_is_not_fooled_by_a_banner),
+		cmocka_unit_test(test_steps_image_create_failing_leaves_no_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

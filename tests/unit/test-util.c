@@ -5,6 +5,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <string.h>
+
+#include "core/remote.h"
 #include "core/util.h"
 
 static const char *const commands[] = { "apply", "facts", "help", "plan", "version" };
@@ -84,6 +87,39 @@ test_util_suggest_prefers_the_first_of_equally_close(void **state)
 	assert_string_equal(berth_suggest("kvm", hosts, 3), "kvm1");
 }
 
+/* Only "BERTH-NONCE WORD" lines of this nonce count; the last one wins. */
+static void
+test_remote_answer_ignores_banners_and_other_nonces(void **state)
+{
+	char nonce[BERTH_REMOTE_NONCE_LEN + 1], other[BERTH_REMOTE_NONCE_LEN + 1], word[32];
+	char *out;
+
+	(void)state;
+	berth_remote_nonce(nonce);
+	berth_remote_nonce(other);
+	assert_int_equal(strlen(nonce), BERTH_REMOTE_NONCE_LEN);
+	assert_string_not_equal(nonce, other);
+	out = xasprintf("Welcome\nBERTH-%s exists\nBERTH-%s absent\nBERTH-%s Exists!\n",
+			other, nonce, nonce);
+	assert_int_equal(berth_remote_answer(out, nonce, word), 0);
+	assert_string_equal(word, "absent");
+	free(out);
+	out = xasprintf("BERTH-%s exists\nBERTH-%s\n", other, nonce);
+	assert_int_equal(berth_remote_answer(out, nonce, word), -1);
+	free(out);
+}
+
+static void
+test_remote_arg_quotes_every_value(void **state)
+{
+	BERTH_AUTOBUF struct berth_buf cmd = BERTH_BUF_INIT;
+
+	(void)state;
+	berth_remote_word(&cmd, "test -e");
+	berth_remote_arg(&cmd, "a b;$(rm -rf /)'x");
+	assert_string_equal(cmd.buf, "test -e 'a b;$(rm -rf /)'\\''x'");
+}
+
 int
 main(void)
 {
@@ -95,6 +131,8 @@ main(void)
 		cmocka_unit_test(test_util_suggest_returns_null_when_nothing_is_close),
 		cmocka_unit_test(test_util_suggest_returns_null_for_an_exact_match),
 		cmocka_unit_test(test_util_suggest_prefers_the_first_of_equally_close),
+		cmocka_unit_test(test_remote_answer_ignores_banners_and_other_nonces),
+		cmocka_unit_test(test_remote_arg_quotes_every_value),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
