@@ -2,9 +2,12 @@
  * Opening libvirt connections without prompts, and libvirt's errors as
  * berth errors.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <libvirt/virterror.h>
 
@@ -82,15 +85,108 @@ static virConnectAuth no_interaction = {
 	.cbdata = NULL,
 };
 
+/*
+ * An open that may outlive its caller: libvirt's qemu+libssh2 handshake
+ * has no timeout of its own, so the open runs in a thread and the caller
+ * waits for it until a deadline.  Whoever is last (the caller on time, or
+ * the thread after the caller gave up) frees it; an abandoned thread closes
+ * the connection it finally gets.
+ */
+struct opening {
+	pthread_mutex_t lock;
+	pthread_cond_t done_cond;
+	char *uri;
+	virConnectPtr conn;
+	char *error;			/* libvirt's message when conn is NULL */
+	bool done;
+	bool abandoned;
+};
+
+static unsigned open_timeout_s = BERTH_LIBVIRT_OPEN_TIMEOUT_S;
+
+void
+berth_libvirt_set_open_timeout(unsigned seconds)
+{
+	open_timeout_s = seconds > 0 ? seconds : BERTH_LIBVIRT_OPEN_TIMEOUT_S;
+}
+
+static void
+opening_free(struct opening *o)
+{
+	pthread_mutex_destroy(&o->lock);
+	pthread_cond_destroy(&o->done_cond);
+	free(o->uri);
+	free(o->error);
+	free(o);
+}
+
+static void *
+open_thread(void *arg)
+{
+	struct opening *o = arg;
+	virConnectPtr conn = virConnectOpenAuth(o->uri, &no_interaction, 0);
+	const char *why = conn == NULL ? virGetLastErrorMessage() : NULL;
+	bool abandoned;
+
+	pthread_mutex_lock(&o->lock);
+	o->conn = conn;
+	o->error = xstrdup(why != NULL && why[0] != '\0' ? why : "unknown libvirt error");
+	o->done = true;
+	abandoned = o->abandoned;
+	pthread_cond_signal(&o->done_cond);
+	pthread_mutex_unlock(&o->lock);
+	if (abandoned) {
+		if (conn != NULL)
+			virConnectClose(conn);
+		opening_free(o);
+	}
+	return NULL;
+}
+
 virConnectPtr
 berth_libvirt_open_uri(const char *uri, struct berth_error **err)
 {
-	virConnectPtr conn;
+	struct opening *o = xcalloc(1, sizeof(*o));
+	pthread_condattr_t attr;
+	struct timespec deadline;
+	virConnectPtr conn = NULL;
+	pthread_t thread;
+	bool done;
 
 	berth_libvirt_global_init();
-	conn = virConnectOpenAuth(uri, &no_interaction, 0);
+	pthread_mutex_init(&o->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&o->done_cond, &attr);
+	pthread_condattr_destroy(&attr);
+	o->uri = xstrdup(uri);
+	if (pthread_create(&thread, NULL, open_thread, o) != 0) {
+		berth_error_set(err, BERTH_ERROR_SYSTEM, "cannot start a thread to connect to libvirt at '%s'",
+				uri);
+		opening_free(o);
+		return NULL;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += open_timeout_s;
+	pthread_mutex_lock(&o->lock);
+	while (!o->done &&
+	       pthread_cond_timedwait(&o->done_cond, &o->lock, &deadline) != ETIMEDOUT)
+		;
+	done = o->done;
+	o->abandoned = !done;
+	pthread_mutex_unlock(&o->lock);
+	if (!done) {
+		pthread_detach(thread);
+		berth_error_set(err, BERTH_ERROR_HOST,
+				"cannot connect to libvirt at '%s': no answer within %u s (TCP connection, SSH handshake or libvirt's greeting stalled)",
+				uri, open_timeout_s);
+		return NULL;
+	}
+	pthread_join(thread, NULL);
+	conn = o->conn;
 	if (conn == NULL)
-		berth_libvirt_error(err, BERTH_ERROR_HOST, "cannot connect to libvirt at '%s'", uri);
+		berth_error_set(err, BERTH_ERROR_HOST, "cannot connect to libvirt at '%s': %s", uri, o->error);
+	opening_free(o);
 	return conn;
 }
 

@@ -25,6 +25,12 @@
  */
 void berth_libvirt_global_init(void);
 
+/* Seconds a libvirt connection may take to open, handshake included. */
+#define BERTH_LIBVIRT_OPEN_TIMEOUT_S 20
+
+/* Changes that timeout for the process (0: back to the default).  Not thread-safe. */
+void berth_libvirt_set_open_timeout(unsigned seconds);
+
 /*
  * Opens libvirt on host at berth_host_libvirt_uri(host), without ever
  * asking anything interactively (an unknown host key or a key passphrase
@@ -36,7 +42,10 @@ virConnectPtr berth_libvirt_open(const struct berth_host *host, struct berth_err
 
 /*
  * Opens uri the same way; errors are "cannot connect to libvirt at 'URI':
- * ..." without a host.  Returns the connection or NULL.
+ * ..." without a host.  Returns the connection or NULL.  A host that
+ * accepts the TCP connection and never answers does not hang berth: after
+ * the open timeout the error says "no answer within N s" (the thread that
+ * still waits on libvirt is left to close what it gets).
  */
 virConnectPtr berth_libvirt_open_uri(const char *uri, struct berth_error **err);
 

@@ -1,0 +1,74 @@
+/*
+ * executors/transport/libvirt.c: a host that accepts the TCP connection and
+ * never says a word (a stopped sshd) does not hang berth.  The "host" is a
+ * listening socket on loopback that this test holds silent.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "executors/transport/libvirt.h"
+
+/* A listening socket on 127.0.0.1; its port in *port. */
+static int
+silent_listener(unsigned *port)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	socklen_t len = sizeof(addr);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&addr, &len), 0);
+	*port = ntohs(addr.sin_port);
+	return fd;
+}
+
+static void
+test_libvirt_open_gives_up_on_a_host_that_never_answers(void **state)
+{
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	unsigned port;
+	int fd = silent_listener(&port);
+	char *uri = xasprintf("qemu+libssh2://root@127.0.0.1:%u/system?sshauth=privkey&"
+			      "keyfile=/nonexistent&known_hosts=/dev/null&known_hosts_verify=normal",
+			      port);
+	struct timespec settle = { .tv_sec = 0, .tv_nsec = 300 * 1000 * 1000 };
+	double start;
+
+	(void)state;
+	berth_libvirt_set_open_timeout(1);
+	start = berth_now_s();
+	assert_null(berth_libvirt_open_uri(uri, &err));
+	assert_true(berth_now_s() - start < 5.0);
+	assert_non_null(err);
+	assert_int_equal(berth_error_kind(err), BERTH_ERROR_HOST);
+	assert_non_null(strstr(berth_error_message(err), "no answer within 1 s"));
+	/* The host goes away: the abandoned open ends and cleans up after itself. */
+	close(fd);
+	nanosleep(&settle, NULL);
+	berth_libvirt_set_open_timeout(0);
+	free(uri);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_libvirt_open_gives_up_on_a_host_that_never_answers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
