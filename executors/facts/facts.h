@@ -65,11 +65,15 @@ int berth_facts_from_libvirt(virConnectPtr conn, struct berth_host_fact *h,
 			     struct berth_error **err);
 
 /*
- * Runs berth_facts_ssh_script() for host through t, resolving fqdn (NULL:
- * the host's `hostname -f`), and appends what it printed to out.  Returns
- * 0, or -1 with a HOST error naming the host: the transport failed, or the
- * script did not reach its end (the error has its exit status and the
- * first line of its stderr).
+ * Runs berth_facts_ssh_script() for host through t with a new random
+ * nonce, resolving fqdn (NULL: the host's `hostname -f`), and appends what
+ * it printed from its begin marker on to out, for
+ * berth_facts_parse_ssh_output(): whatever came before (a login banner, a
+ * motd) is dropped.  Returns 0, or -1 with a HOST error naming the host:
+ * the transport failed, the output has no begin marker of this run or does
+ * not end with its end marker (the script did not reach its end: the error
+ * has its exit status and the first line of its stderr, escaped), or it
+ * holds a NUL byte.
  */
 int berth_facts_ssh_run(const struct berth_transport *t, const struct berth_inventory *inv,
 			const struct berth_host *host, const char *fqdn,
@@ -77,8 +81,9 @@ int berth_facts_ssh_run(const struct berth_transport *t, const struct berth_inve
 
 /*
  * Looks up on the host, through t, what h->fqdn resolves to, into
- * h->addresses (which must be empty).  Returns 0, or -1 with a HOST error
- * naming the host.
+ * h->addresses (which must be empty), with a small script framed as
+ * berth_facts_ssh_script() frames its output (one "addresses" record).
+ * Returns 0, or -1 with a HOST error naming the host.
  */
 int berth_facts_ssh_resolve(const struct berth_transport *t, const struct berth_host *host,
 			    struct berth_host_fact *h, struct berth_error **err);
@@ -95,22 +100,36 @@ int berth_facts_from_ssh(const struct berth_transport *t, const struct berth_inv
 			 struct berth_error **err);
 
 /*
- * The shell script berth_facts_from_ssh() runs on host: it prints sections
- * that start with "@@berth-facts NAME" lines and ends with "@@berth-facts
- * end".  fqdn is the name to resolve, or NULL for `hostname -f`.  Returns a
- * new string the caller frees.  Cannot fail.
+ * The shell script berth_facts_from_ssh() runs on host.  It only reads (the
+ * hostname, the resolver, /proc/cpuinfo, /sys/class/net, the export
+ * directories host serves) and prints framed records, each value with its
+ * length in bytes, between "@@berth-facts NONCE begin" and "@@berth-facts
+ * NONCE end" (the grammar is at the top of facts-ssh.c and in
+ * docs/facts.md).  nonce is BERTH_REMOTE_NONCE_LEN lower-case hex digits
+ * (berth_remote_nonce()); fqdn is the name to resolve, or NULL for
+ * `hostname -f`.  Returns a new string the caller frees.  Cannot fail.
  */
 char *berth_facts_ssh_script(const struct berth_inventory *inv, const struct berth_host *host,
-			     const char *fqdn);
+			     const char *fqdn, const char *nonce);
 
 /*
- * Parses the output of berth_facts_ssh_script() into h (hostname,
- * addresses, CPU vendor and flags where /proc/cpuinfo has them, bridges,
- * exports; names sorted, addresses de-duplicated in the resolver's order).
- * h->fqdn is set from the output if it is NULL.  Returns 0; 1 when the
- * script resolved another name than h->fqdn (it ran before libvirt named
- * the host), leaving h->addresses empty for berth_facts_ssh_resolve(); -1
- * with a HOST error if the output is incomplete.
+ * Parses the output of berth_facts_ssh_script(), as berth_facts_ssh_run()
+ * leaves it (starting with the begin marker, whose nonce every header must
+ * carry), into h: hostname, addresses, CPU vendor and flags where
+ * /proc/cpuinfo has them, bridges, exports; names sorted, addresses
+ * de-duplicated in the resolver's order.  h->fqdn is set from the output if
+ * it is NULL.  A name or string that is not UTF-8 as jansson takes it (no
+ * overlong forms, surrogates, code points above U+10FFFF, stray
+ * continuation bytes) is left out with a warning naming h->name (a file or
+ * a bridge is skipped; the hostname or FQDN stays NULL, the CPU vendor the
+ * capabilities' one).
+ * Returns 0; 1 when the script resolved another name than h->fqdn (it ran
+ * before libvirt named the host), leaving h->addresses empty for
+ * berth_facts_ssh_resolve(); -1 with a HOST error saying where and what
+ * for output outside the grammar (cut short, an unknown, repeated or
+ * missing record, a wrong length, a header without the nonce, bytes after
+ * the end marker, an address that is not IPv4), after which h may hold
+ * part of the output for the caller to clear.
  */
 int berth_facts_parse_ssh_output(const char *out, struct berth_host_fact *h,
 				 struct berth_error **err);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/remote.h"
 #include "executors/facts/facts.h"
 #include "executors/transport/libvirt.h"
 
@@ -151,16 +152,26 @@ fake_run(void *conn, const char *cmd, struct berth_buf *out, struct berth_buf *e
 	 int *exit_status, struct berth_error **err)
 {
 	struct fake_conn *fc = conn;
+	const char *nonce;
 
-	(void)cmd;
 	(void)err_out;
 	(void)err;
 	pthread_mutex_lock(&fake_lock);
 	fake_commands++;
 	pthread_mutex_unlock(&fake_lock);
-	berth_buf_addf(out, "@@berth-facts hostname\n%s\n@@berth-facts addresses\n198.18.0.%d\n"
-		       "@@berth-facts cpu\nflags : fpu nx vmx\n@@berth-facts bridges\nbr0\n"
-		       "@@berth-facts end\n", fc->host, 10 + fc->host[1] - '0');
+	/* Framed as facts-ssh.c frames it, with the nonce of the script in cmd. */
+	nonce = strstr(cmd, "berth_nonce=") + strlen("berth_nonce=");
+	berth_buf_addf(out, "@@berth-facts %.*s begin\n", BERTH_REMOTE_NONCE_LEN, nonce);
+	berth_buf_addf(out, "@@berth-facts %.*s hostname %zu\n%s\n", BERTH_REMOTE_NONCE_LEN, nonce,
+		       strlen(fc->host), fc->host);
+	berth_buf_addf(out, "@@berth-facts %.*s fqdn 0\n\n", BERTH_REMOTE_NONCE_LEN, nonce);
+	berth_buf_addf(out, "@@berth-facts %.*s addresses 11\n198.18.0.%d\n", BERTH_REMOTE_NONCE_LEN,
+		       nonce, 10 + fc->host[1] - '0');
+	berth_buf_addf(out, "@@berth-facts %.*s vendor 0\n\n", BERTH_REMOTE_NONCE_LEN, nonce);
+	berth_buf_addf(out, "@@berth-facts %.*s flags 18\nflags : fpu nx vmx\n",
+		       BERTH_REMOTE_NONCE_LEN, nonce);
+	berth_buf_addf(out, "@@berth-facts %.*s bridge 3\nbr0\n", BERTH_REMOTE_NONCE_LEN, nonce);
+	berth_buf_addf(out, "@@berth-facts %.*s end\n", BERTH_REMOTE_NONCE_LEN, nonce);
 	*exit_status = 0;
 	return 0;
 }
