@@ -177,8 +177,8 @@ authenticate(LIBSSH2_SESSION *session, const struct berth_host *host,
  * of ssh.
  */
 static int
-session_start(struct berth_ssh *ssh, LIBSSH2_KNOWNHOSTS *kh, const struct berth_host *host,
-	      struct berth_error **err)
+session_start(struct berth_ssh *ssh, const struct berth_ssh_knownhosts *kh,
+	      const struct berth_host *host, struct berth_error **err)
 {
 	berth_ssh_knownhosts_prefer(ssh->session, kh, host);
 	if (libssh2_session_handshake(ssh->session, ssh->fd) != 0) {
@@ -197,7 +197,7 @@ berth_ssh_connect_notify(const struct berth_host *host, void (*reached)(void *da
 			 void *data, struct berth_error **err)
 {
 	BERTH_AUTOPTR(berth_ssh) ssh = xcalloc(1, sizeof(*ssh));
-	LIBSSH2_KNOWNHOSTS *kh;
+	struct berth_ssh_knownhosts *kh;
 	int rc = -1;
 
 	berth_ssh_global_init();
@@ -209,14 +209,14 @@ berth_ssh_connect_notify(const struct berth_host *host, void (*reached)(void *da
 	libssh2_session_set_blocking(ssh->session, 1);
 	libssh2_session_set_timeout(ssh->session, BERTH_SSH_SESSION_TIMEOUT_S * 1000L);
 	/* known_hosts first: a local mistake is found without a connection. */
-	kh = berth_ssh_knownhosts_load(ssh->session, host, err);
+	kh = berth_ssh_knownhosts_load(host, err);
 	if (kh != NULL) {
 		ssh->fd = connect_tcp(host, err);
 		if (ssh->fd >= 0 && reached != NULL)
 			reached(data);
 		if (ssh->fd >= 0)
 			rc = session_start(ssh, kh, host, err);
-		libssh2_knownhost_free(kh);
+		berth_ssh_knownhosts_free(kh);
 	}
 	if (rc < 0) {
 		berth_error_prefix(err, "host '%s': ", host->name);
