@@ -4,13 +4,12 @@
  * cannot be reached is in the JSON with its error, and gets a warning on
  * stderr; only a local failure or a bad inventory makes the command fail.
  */
-#include <errno.h>
-#include <stdio.h>
+#include <string.h>
 
 #include "cli/cmd.h"
 #include "cli/prepare.h"
 #include "core/facts.h"
-#include "core/output.h"
+#include "core/file.h"
 #include "parser/inventory.h"
 
 const struct berth_cli_option berth_cmd_facts_options[] = {
@@ -19,33 +18,20 @@ const struct berth_cli_option berth_cmd_facts_options[] = {
 	{ 0, NULL, NULL, NULL },
 };
 
-/* Writes text to path, or to stdout when path is NULL. */
+/*
+ * Writes text and a newline to path, atomically and readable by its owner
+ * only (the facts describe the hosts), or to stdout when path is NULL.  A
+ * failure reads "cannot write 'PATH': REASON", as tests/e2e/10-facts.sh
+ * expects.
+ */
 static int
 write_output(const char *path, const char *text, struct berth_error **err)
 {
-	FILE *fp;
+	BERTH_AUTOFREE char *line = xasprintf("%s\n", text);
 
-	if (path == NULL) {
-		fputs(text, stdout);
-		fputc('\n', stdout);
-		return 0;
-	}
-	fp = fopen(path, "we");
-	if (fp == NULL) {
-		berth_error_set_errno(err, BERTH_ERROR_SYSTEM, errno, "cannot write '%s'", path);
-		return -1;
-	}
-	fputs(text, fp);
-	fputc('\n', fp);
-	if (berth_out_flush_stream(fp, path, err) < 0) {
-		fclose(fp);
-		return -1;
-	}
-	if (fclose(fp) != 0) {
-		berth_error_set_errno(err, BERTH_ERROR_SYSTEM, errno, "cannot write '%s'", path);
-		return -1;
-	}
-	return 0;
+	if (path == NULL)
+		return berth_file_write_stream(stdout, "standard output", line, strlen(line), err);
+	return berth_file_write_atomic(path, NULL, line, strlen(line), 0600, err);
 }
 
 int

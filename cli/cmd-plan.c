@@ -5,9 +5,11 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli/cmd.h"
 #include "cli/prepare.h"
+#include "core/file.h"
 
 enum { OPT_DETAILED = 256, OPT_FACTS };
 
@@ -21,22 +23,54 @@ const struct berth_cli_option berth_cmd_plan_options[] = {
 	{ 0, NULL, NULL, NULL },
 };
 
+/*
+ * p's plan rendered in mode, as a string the caller frees; *len is its
+ * length.  Returns NULL with *err set if it cannot be rendered.
+ */
+static char *
+render(const struct berth_prepared *p, enum berth_out_mode mode, size_t *len,
+       struct berth_error **err)
+{
+	char *text = NULL;
+	FILE *fp = open_memstream(&text, len);
+	int rc;
+
+	if (fp == NULL)
+		berth_oom();
+	rc = berth_prepared_print(p, fp, mode, err);
+	if (fclose(fp) != 0 && rc == 0) {
+		berth_error_set_errno(err, BERTH_ERROR_SYSTEM, errno, "cannot render the plan");
+		rc = -1;
+	}
+	if (rc < 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* Saves p's plan as JSON at path, atomically, readable by its owner only. */
 static int
 save_plan(const char *path, const struct berth_prepared *p, struct berth_error **err)
 {
-	FILE *fp = fopen(path, "w");
-	int rc;
+	size_t len;
+	BERTH_AUTOFREE char *json = render(p, BERTH_OUT_JSON, &len, err);
 
-	if (fp == NULL) {
-		berth_error_set_errno(err, BERTH_ERROR_SYSTEM, errno, "cannot write plan '%s'", path);
+	if (json == NULL)
 		return -1;
-	}
-	rc = berth_prepared_print(p, fp, BERTH_OUT_JSON, err);
-	if (fclose(fp) != 0 && rc == 0) {
-		berth_error_set_errno(err, BERTH_ERROR_SYSTEM, errno, "cannot write plan '%s'", path);
-		rc = -1;
-	}
-	return rc;
+	return berth_file_write_atomic(path, "plan", json, len, 0600, err);
+}
+
+/* Prints p's plan on standard output, naming it if that fails (a closed pipe). */
+static int
+print_plan(const struct berth_prepared *p, enum berth_out_mode mode, struct berth_error **err)
+{
+	size_t len;
+	BERTH_AUTOFREE char *text = render(p, mode, &len, err);
+
+	if (text == NULL)
+		return -1;
+	return berth_file_write_stream(stdout, "standard output", text, len, err);
 }
 
 int
@@ -75,9 +109,10 @@ berth_cmd_plan(const struct berth_command *self, int argc, char **argv,
 
 	if (berth_prepare(inventory, facts, &p, err) < 0)
 		return detailed ? 1 : -1;
-	rc = berth_prepared_print(&p, stdout, json ? BERTH_OUT_JSON : BERTH_OUT_TEXT, err);
-	if (rc == 0 && save != NULL)
-		rc = save_plan(save, &p, err);
+	rc = print_plan(&p, json ? BERTH_OUT_JSON : BERTH_OUT_TEXT, err);
+	/* The saved plan does not depend on a reader of the output (| head). */
+	if (save != NULL && save_plan(save, &p, err) < 0)
+		rc = -1;
 	if (rc == 0 && detailed)
 		rc = berth_plan_has_changes(p.plan) ? 2 : 0;
 	else if (rc < 0 && detailed)

@@ -2,6 +2,7 @@
  * berth's entry point: global options, the table of commands, the usage text
  * built from that table, and the one place errors are reported.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -201,6 +202,15 @@ main(int argc, char **argv)
 	int verbosity = 0;
 	int c;
 
+	/*
+	 * A reader that goes away (berth apply | head) must not kill berth
+	 * between two steps of an apply: writes fail with EPIPE instead, apply
+	 * goes on with its steps, and the failed output is reported at the end
+	 * ("berth: cannot write standard output: Broken pipe", exit 1; apply's
+	 * summary says "the output" for "standard output").  berth runs no
+	 * programs, so no child inherits SIG_IGN.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	berth_cli_getopt_init(&opt, NULL, global_options, argc, argv, true);
 	while ((c = berth_cli_getopt_next(&opt, &err)) != BERTH_CLI_OPT_END) {
 		switch (c) {

@@ -411,7 +411,8 @@ check_fqdn(const struct berth_planner *pl, struct berth_error **err)
 /* What the plan starts on one host. */
 struct demand {
 	const struct berth_host_fact *host;
-	uint64_t kib;
+	uint64_t kib;			/* UINT64_MAX once the sum overflowed */
+	bool overflow;			/* the sum is past UINT64_MAX KiB */
 	size_t n;
 	struct berth_buf names;		/* "web1 256 MiB, web2 512 MiB" */
 };
@@ -425,7 +426,10 @@ add_demand(struct demand *dm, const struct berth_placement *p)
 	uint64_t kib = p->move == BERTH_MOVE_LIVE ? p->have->memory_kib : p->want->memory_kib;
 	char text[32];
 
-	dm->kib += kib;
+	if (__builtin_add_overflow(dm->kib, kib, &dm->kib)) {
+		dm->overflow = true;
+		dm->kib = UINT64_MAX;
+	}
 	if (dm->n < DEMAND_NAMES_SHOWN) {
 		berth_buf_addf(&dm->names, "%s%s %s", dm->n > 0 ? ", " : "", p->want->name,
 			       berth_kib_text(text, sizeof(text), kib));
@@ -439,12 +443,14 @@ report_demand(const struct demand *dm, struct berth_error **err)
 {
 	char have[32], need[32];
 
-	if (dm->kib <= dm->host->memory_free_kib)
+	if (!dm->overflow && dm->kib <= dm->host->memory_free_kib)
 		return 0;
+	/* A sum past 2^64 KiB is more than any host has: say so, not what it wrapped to. */
 	berth_error_set(err, BERTH_ERROR_HOST,
-			"host '%s' has %s of free memory but the plan starts %s of domains there (%s%s): free memory on '%s', or place some of these domains on another host",
+			"host '%s' has %s of free memory but the plan starts %s%s of domains there (%s%s): free memory on '%s', or place some of these domains on another host",
 			dm->host->name,
 			berth_kib_text(have, sizeof(have), dm->host->memory_free_kib),
+			dm->overflow ? "more than " : "",
 			berth_kib_text(need, sizeof(need), dm->kib), dm->names.buf,
 			dm->n > DEMAND_NAMES_SHOWN ? ", ..." : "", dm->host->name);
 	return -1;

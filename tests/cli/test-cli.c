@@ -8,10 +8,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,11 +48,12 @@ read_all(FILE *fp, struct berth_buf *sb)
 }
 
 /*
- * Runs berth with args (NULL-terminated); stdout goes to stdout_path if it
- * is not NULL.  The caller releases r with result_release().
+ * Runs berth with args (NULL-terminated); its stdout is stdout_fd, or a
+ * file read into r->out when stdout_fd is -1.  The caller releases r with
+ * result_release().
  */
 static void
-run_argv(struct result *r, const char *stdout_path, const char *const *args)
+run_fd(struct result *r, int stdout_fd, const char *const *args)
 {
 	char *argv[16] = { (char *)berth_path };
 	FILE *out = tmpfile();
@@ -67,10 +72,10 @@ run_argv(struct result *r, const char *stdout_path, const char *const *args)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		int out_fd = stdout_path != NULL ? open(stdout_path, O_WRONLY) : fileno(out);
-
-		dup2(out_fd, STDOUT_FILENO);
+		dup2(stdout_fd >= 0 ? stdout_fd : fileno(out), STDOUT_FILENO);
 		dup2(fileno(err), STDERR_FILENO);
+		/* As a shell starts it, so that death by SIGPIPE shows. */
+		signal(SIGPIPE, SIG_DFL);
 		execv(berth_path, argv);
 		_exit(127);
 	}
@@ -80,6 +85,18 @@ run_argv(struct result *r, const char *stdout_path, const char *const *args)
 	berth_buf_init(&r->err, 0);
 	read_all(out, &r->out);
 	read_all(err, &r->err);
+}
+
+/* run_fd() with stdout going to stdout_path if it is not NULL. */
+static void
+run_argv(struct result *r, const char *stdout_path, const char *const *args)
+{
+	int fd = stdout_path != NULL ? open(stdout_path, O_WRONLY | O_CLOEXEC) : -1;
+
+	assert_true(stdout_path == NULL || fd >= 0);
+	run_fd(r, fd, args);
+	if (fd >= 0)
+		close(fd);
 }
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
@@ -297,15 +314,22 @@ test_cli_output_that_cannot_be_written_exits_1(void **state)
 }
 
 /*
- * The path of tests/inventories/NAME in the source tree, from the
- * BERTH_TESTS_DIR meson sets (the caller frees it), or NULL without it.
+ * The path of tests/FOLDER/NAME in the source tree, from the BERTH_TESTS_DIR
+ * meson sets (the caller frees it), or NULL without it.
  */
 static char *
-inventory_path(const char *name)
+tests_path(const char *folder, const char *name)
 {
 	const char *dir = getenv("BERTH_TESTS_DIR");
 
-	return dir != NULL ? xasprintf("%s/inventories/%s", dir, name) : NULL;
+	return dir != NULL ? xasprintf("%s/%s/%s", dir, folder, name) : NULL;
+}
+
+/* tests/inventories/NAME, as tests_path() gives it. */
+static char *
+inventory_path(const char *name)
+{
+	return tests_path("inventories", name);
 }
 
 static void
@@ -346,6 +370,245 @@ test_cli_validate_needs_a_readable_inventory(void **state)
 	       "validate", "-i", "no/such.yaml");
 }
 
+/*
+ * What a test of files berth writes works with: a new empty directory, and
+ * the inventory and facts of the golden case move-web1 (NULL without
+ * BERTH_TESTS_DIR), which berth plans from offline.
+ */
+struct scratch {
+	char *dir;
+	char *inv;
+	char *facts;
+};
+
+/* A cmocka setup: *state becomes a new struct scratch. */
+static int
+scratch_setup(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct scratch *sc = xcalloc(1, sizeof(*sc));
+
+	sc->dir = xasprintf("%s/berth-test-cli-XXXXXX", tmp != NULL ? tmp : "/tmp");
+	sc->inv = tests_path("plans", "move-web1/inventory.yaml");
+	sc->facts = tests_path("plans", "move-web1/facts.json");
+	*state = sc;
+	return mkdtemp(sc->dir) != NULL ? 0 : -1;
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Removes the scratch directory with all it holds, and frees *state. */
+static int
+scratch_teardown(void **state)
+{
+	struct scratch *sc = *state;
+
+	nftw(sc->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	free(sc->dir);
+	free(sc->inv);
+	free(sc->facts);
+	free(sc);
+	return 0;
+}
+
+#define SCRATCH_TEST(name) \
+	cmocka_unit_test_setup_teardown(name, scratch_setup, scratch_teardown)
+
+/* The scratch of a test that plans move-web1: skips the test without it. */
+static struct scratch *
+plan_case(void **state)
+{
+	struct scratch *sc = *state;
+
+	if (sc->inv == NULL)
+		skip();
+	return sc;
+}
+
+/* "plan -i INVENTORY --facts FACTS" of move-web1, for ARGS() and expect(). */
+#define PLAN_MOVE_WEB1(sc) "plan", "-i", (sc)->inv, "--facts", (sc)->facts
+
+/* The path of name in the scratch directory; the caller frees it. */
+static char *
+scratch_path(const struct scratch *sc, const char *name)
+{
+	return xasprintf("%s/%s", sc->dir, name);
+}
+
+/* Checks that the file at path holds a saved plan. */
+static void
+assert_saved_plan(const char *path)
+{
+	struct berth_buf sb = BERTH_BUF_INIT;
+	FILE *fp = fopen(path, "re");
+
+	assert_non_null(fp);
+	read_all(fp, &sb);
+	assert_contains(sb.buf, "\"format_version\"");
+	berth_buf_release(&sb);
+}
+
+/* The permission bits of the regular file at path (not a symlink). */
+static mode_t
+file_mode(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	return st.st_mode & 07777;
+}
+
+/* The number of entries of dir, not counting "." and "..". */
+static int
+count_entries(const char *dir)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, NULL);
+
+	assert_true(n >= 2);
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return n - 2;
+}
+
+static void
+test_cli_plan_out_saves_the_plan_mode_0600_even_under_umask_000(void **state)
+{
+	struct scratch *sc = plan_case(state);
+	BERTH_AUTOFREE char *out = scratch_path(sc, "p.json");
+	mode_t old = umask(0);
+
+	expect(0, "migrate-live web1 from h1 to h2", NULL, PLAN_MOVE_WEB1(sc), "--out", out);
+	umask(old);
+	assert_int_equal(file_mode(out), 0600);
+	assert_saved_plan(out);
+	assert_int_equal(count_entries(sc->dir), 1);
+}
+
+static void
+test_cli_plan_out_replaces_a_symlink_and_leaves_its_target(void **state)
+{
+	struct scratch *sc = plan_case(state);
+	BERTH_AUTOFREE char *out = scratch_path(sc, "p.json");
+	BERTH_AUTOFREE char *target = scratch_path(sc, "precious");
+	struct berth_buf kept = BERTH_BUF_INIT;
+	FILE *fp = fopen(target, "we");
+
+	assert_non_null(fp);
+	fputs("not a plan\n", fp);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(symlink(target, out), 0);
+	expect(0, "migrate-live", NULL, PLAN_MOVE_WEB1(sc), "--out", out);
+	fp = fopen(target, "re");
+	assert_non_null(fp);
+	read_all(fp, &kept);
+	assert_string_equal(kept.buf, "not a plan\n");
+	berth_buf_release(&kept);
+	assert_int_equal(file_mode(out), 0600);		/* the link itself was replaced */
+	assert_saved_plan(out);
+}
+
+static void
+test_cli_plan_out_that_cannot_be_written_leaves_no_temp_file(void **state)
+{
+	struct scratch *sc = plan_case(state);
+	BERTH_AUTOFREE char *out = scratch_path(sc, "a-directory");
+	BERTH_AUTOFREE char *message =
+		xasprintf("berth: cannot write plan '%s': Is a directory\n", out);
+
+	assert_int_equal(mkdir(out, 0700), 0);
+	expect(1, "migrate-live", message, PLAN_MOVE_WEB1(sc), "--out", out);
+	assert_int_equal(count_entries(sc->dir), 1);
+	assert_int_equal(count_entries(out), 0);
+}
+
+/*
+ * Writes an inventory whose one host cannot be reached (no known_hosts, a
+ * closed port on loopback) into the scratch directory; returns its path,
+ * which the caller frees.
+ */
+static char *
+write_unreachable_inventory(const struct scratch *sc)
+{
+	char *path = scratch_path(sc, "inventory.yaml");
+	FILE *fp = fopen(path, "we");
+
+	assert_non_null(fp);
+	fprintf(fp, "hosts:\n  h1:\n    address: 127.0.0.1\n    port: 1\n"
+		"    key: %s/no-key\n    known_hosts: %s/no-known-hosts\n", sc->dir, sc->dir);
+	assert_int_equal(fclose(fp), 0);
+	return path;
+}
+
+static void
+test_cli_facts_output_is_mode_0600_even_under_umask_000(void **state)
+{
+	struct scratch *sc = *state;
+	BERTH_AUTOFREE char *inv = write_unreachable_inventory(sc);
+	BERTH_AUTOFREE char *out = scratch_path(sc, "facts.json");
+	struct berth_buf saved = BERTH_BUF_INIT;
+	mode_t old = umask(0);
+	FILE *fp;
+
+	expect(0, NULL, "berth: warning: host 'h1' is unreachable", "facts", "-i", inv, "-o", out);
+	umask(old);
+	assert_int_equal(file_mode(out), 0600);
+	fp = fopen(out, "re");
+	assert_non_null(fp);
+	read_all(fp, &saved);
+	assert_contains(saved.buf, "\"reachable\": false");
+	berth_buf_release(&saved);
+	assert_int_equal(count_entries(sc->dir), 2);
+}
+
+/* Runs berth with args writing to a pipe nobody reads; checks how it ends. */
+static void
+expect_reader_gone(const char *const *args)
+{
+	struct result r;
+	int fds[2];
+
+	assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
+	close(fds[0]);
+	run_fd(&r, fds[1], args);
+	close(fds[1]);
+	assert_status(&r, 1);		/* not 128 + SIGPIPE */
+	assert_contains(r.err.buf, "berth: cannot write standard output: Broken pipe\n");
+	result_release(&r);
+}
+
+static void
+test_cli_reader_gone_exits_1_with_broken_pipe_not_by_sigpipe(void **state)
+{
+	struct scratch *sc = *state;
+	BERTH_AUTOFREE char *unreachable = write_unreachable_inventory(sc);
+
+	expect_reader_gone(ARGS("--help"));
+	expect_reader_gone(ARGS("facts", "-i", unreachable));
+	sc = plan_case(state);
+	expect_reader_gone(ARGS(PLAN_MOVE_WEB1(sc)));
+	expect_reader_gone(ARGS(PLAN_MOVE_WEB1(sc), "--json"));
+}
+
+static void
+test_cli_plan_out_is_saved_though_the_reader_is_gone(void **state)
+{
+	struct scratch *sc = plan_case(state);
+	BERTH_AUTOFREE char *out = scratch_path(sc, "p.json");
+
+	expect_reader_gone(ARGS(PLAN_MOVE_WEB1(sc), "--out", out));
+	assert_saved_plan(out);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -366,6 +629,12 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_cli_validate_accepts_a_valid_inventory_and_exits_0),
 		cmocka_unit_test(test_cli_validate_reports_file_line_column_and_exits_2),
 		cmocka_unit_test(test_cli_validate_needs_a_readable_inventory),
+		SCRATCH_TEST(test_cli_plan_out_saves_the_plan_mode_0600_even_under_umask_000),
+		SCRATCH_TEST(test_cli_plan_out_replaces_a_symlink_and_leaves_its_target),
+		SCRATCH_TEST(test_cli_plan_out_that_cannot_be_written_leaves_no_temp_file),
+		SCRATCH_TEST(test_cli_facts_output_is_mode_0600_even_under_umask_000),
+		SCRATCH_TEST(test_cli_reader_gone_exits_1_with_broken_pipe_not_by_sigpipe),
+		SCRATCH_TEST(test_cli_plan_out_is_saved_though_the_reader_is_gone),
 	};
 
 	if (argc != 2) {

@@ -329,6 +329,23 @@ test_preflight_memory_counts_every_domain_started_on_a_host(void **state)
 }
 
 static void
+test_preflight_memory_summing_past_2_64_kib_is_more_than_the_host_has(void **state)
+{
+	struct berth_fx_case *lab = *state;
+	struct berth_domain *d;
+
+	d = berth_fx_lab_domain(lab->inv, "web1", "h2", BERTH_POWER_RUNNING);
+	d->memory_kib = UINT64_C(1) << 63;
+	d = berth_fx_lab_domain(lab->inv, "web2", "h2", BERTH_POWER_RUNNING);
+	d->memory_kib = UINT64_C(1) << 63;	/* the sum wraps to 0 KiB */
+	assert_fails(lab, "memory",
+		     "host 'h2' has 4 GiB of free memory but the plan starts more than "
+		     "18446744073709551615 KiB of domains there (web1 8796093022208 GiB, "
+		     "web2 8796093022208 GiB): free memory on 'h2', or place some of these "
+		     "domains on another host");
+}
+
+static void
 test_preflight_uuid_unique_on_the_destination(void **state)
 {
 	struct berth_fx_case *lab = *state;
@@ -372,6 +389,7 @@ main(void)
 		LAB_TEST(test_preflight_fqdn_of_a_migration_destination_is_set),
 		LAB_TEST(test_preflight_fqdn_of_a_migration_destination_is_not_localhost),
 		LAB_TEST(test_preflight_memory_counts_every_domain_started_on_a_host),
+		LAB_TEST(test_preflight_memory_summing_past_2_64_kib_is_more_than_the_host_has),
 		LAB_TEST(test_preflight_uuid_unique_on_the_destination),
 	};
 
