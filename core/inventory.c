@@ -5,6 +5,7 @@
 
 #include "core/buf.h"
 #include "core/inventory.h"
+#include "core/uri.h"
 #include "core/util.h"
 
 static void
@@ -102,36 +103,44 @@ berth_inventory_domain(const struct berth_inventory *inv, const char *name)
 	return NULL;
 }
 
+/* True for a libvirt_uri of the parser's form, to which berth adds its parameters. */
+static bool
+is_inventory_form(const char *uri)
+{
+	return strncmp(uri, "qemu+libssh2://", strlen("qemu+libssh2://")) == 0 &&
+	       strchr(uri, '?') == NULL;
+}
+
 char *
 berth_host_libvirt_uri(const struct berth_host *host)
 {
 	struct berth_buf uri = BERTH_BUF_INIT;
-	const char *sep = "?";
 
-	if (host->libvirt_uri != NULL)
+	if (host->libvirt_uri != NULL && !is_inventory_form(host->libvirt_uri))
 		return xstrdup(host->libvirt_uri);
-	berth_buf_addf(&uri, "qemu+libssh2://%s@%s", host->user, host->address);
-	if (host->port != 22)
-		berth_buf_addf(&uri, ":%u", host->port);
-	berth_buf_add(&uri, "/system");
+	if (host->libvirt_uri != NULL)
+		berth_buf_add(&uri, host->libvirt_uri);
+	else
+		berth_uri_add_server(&uri, "qemu+libssh2", host->user, host->address,
+				     host->port != 22 ? host->port : 0, "/system");
 	if (host->key != NULL) {
-		berth_buf_addf(&uri, "%skeyfile=%s&sshauth=privkey", sep, host->key);
-		sep = "&";
+		berth_uri_add_param(&uri, "keyfile", host->key);
+		berth_uri_add_param(&uri, "sshauth", "privkey");
 	}
-	if (host->known_hosts != NULL) {
-		berth_buf_addf(&uri, "%sknown_hosts=%s", sep, host->known_hosts);
-		sep = "&";
-	}
-	berth_buf_addf(&uri, "%sknown_hosts_verify=normal", sep);
+	if (host->known_hosts != NULL)
+		berth_uri_add_param(&uri, "known_hosts", host->known_hosts);
+	berth_uri_add_param(&uri, "known_hosts_verify", "normal");
 	return berth_buf_detach(&uri);
 }
 
 char *
 berth_host_peer_uri(const struct berth_host *host)
 {
-	if (host->port != 22)
-		return xasprintf("qemu+ssh://%s@%s:%u/system", host->user, host->address, host->port);
-	return xasprintf("qemu+ssh://%s@%s/system", host->user, host->address);
+	struct berth_buf uri = BERTH_BUF_INIT;
+
+	berth_uri_add_server(&uri, "qemu+ssh", host->user, host->address,
+			     host->port != 22 ? host->port : 0, "/system");
+	return berth_buf_detach(&uri);
 }
 
 const char *

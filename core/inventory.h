@@ -25,13 +25,20 @@ struct berth_location {
 /* A hypervisor host and how berth reaches it over SSH and libvirt. */
 struct berth_host {
 	char *name;		/* key under hosts: */
-	char *address;		/* address / ansible_host; default: name */
+	char *address;		/* address / ansible_host; default: name.  A host
+				 * name or an IP address (berth_uri_host_is_valid()),
+				 * IPv6 without brackets */
 	char *user;		/* user / ansible_user; default "root" */
 	unsigned port;		/* port / ansible_port; default 22 */
 	char *key;		/* key / ansible_ssh_private_key_file; may be NULL */
 	char *known_hosts;	/* known_hosts file; default ~/.ssh/known_hosts */
-	/* libvirt: URI; default qemu+libssh2://USER@ADDRESS:PORT/system with
-	 * the same key and known_hosts (berth_host_libvirt_uri()). */
+	/*
+	 * libvirt_uri, or NULL: from an inventory always of the form
+	 * qemu+libssh2://[USER@]HOST[:PORT]/system without a query (the parser
+	 * checks it with berth_uri_check_libvirt()), to which
+	 * berth_host_libvirt_uri() adds berth's parameters.  Any other URI can
+	 * only be set by code (tests use test:///default) and is opened as is.
+	 */
 	char *libvirt_uri;
 	struct berth_location loc;
 };
@@ -119,18 +126,22 @@ const struct berth_domain *berth_inventory_domain(const struct berth_inventory *
 						  const char *name);
 
 /*
- * The libvirt URI berth opens for host: its libvirt_uri if set, else
- * qemu+libssh2://USER@ADDRESS[:PORT]/system?keyfile=KEY&known_hosts=FILE
- * &known_hosts_verify=normal&sshauth=privkey (keyfile and sshauth only with
- * a key).  Returns a new string the caller frees.  Cannot fail.
+ * The libvirt URI berth opens for host:
+ * qemu+libssh2://USER@ADDRESS[:PORT]/system?keyfile=KEY&sshauth=privkey
+ * &known_hosts=FILE&known_hosts_verify=normal (keyfile and sshauth only with
+ * a key), every part escaped by core/uri.c so that no value can add a
+ * parameter; with a libvirt_uri of the inventory's form, that URI and the
+ * same parameters; with any other libvirt_uri (set by tests), that URI as is.
+ * Returns a new string the caller frees.  Cannot fail.
  */
 char *berth_host_libvirt_uri(const struct berth_host *host);
 
 /*
  * The URI a source host's libvirtd uses to reach host as the destination of
- * a peer-to-peer migration: qemu+ssh://USER@ADDRESS[:PORT]/system, with the
- * source host's own SSH keys (unlike berth_host_libvirt_uri(), whose key
- * paths are the controller's).  Returns a new string the caller frees.
+ * a peer-to-peer migration: qemu+ssh://USER@ADDRESS[:PORT]/system, escaped
+ * the same way, with the source host's own SSH keys (unlike
+ * berth_host_libvirt_uri(), whose key paths are the controller's).  Returns
+ * a new string the caller frees.  Cannot fail.
  */
 char *berth_host_peer_uri(const struct berth_host *host);
 

@@ -13,6 +13,7 @@
 #include <uuid/uuid.h>
 
 #include "core/buf.h"
+#include "core/uri.h"
 #include "core/util.h"
 
 #define MAX_CHOICES 8
@@ -68,6 +69,8 @@ holds_string(enum berth_field_type type)
 	case BERTH_FIELD_FILE_NAME:
 	case BERTH_FIELD_CHOICE:
 	case BERTH_FIELD_MAC:
+	case BERTH_FIELD_HOST_ADDRESS:
+	case BERTH_FIELD_LIBVIRT_URI:
 		return true;
 	default:
 		return false;
@@ -159,6 +162,10 @@ expectation(const struct berth_field *f)
 		return xstrdup("a MAC address like 52:54:00:12:34:56");
 	case BERTH_FIELD_UUID:
 		return xstrdup("a UUID like 2b7e1516-28ae-4d2a-a6f7-15880cf4f3c5");
+	case BERTH_FIELD_HOST_ADDRESS:
+		return xstrdup("a host name (letters, digits, '-', '_' and '.') or an IP address");
+	case BERTH_FIELD_LIBVIRT_URI:
+		return xstrdup(BERTH_URI_LIBVIRT_FORM);
 	case BERTH_FIELD_CHOICE:
 	case BERTH_FIELD_POWER:
 		n = choices_of(f, choices);
@@ -295,6 +302,43 @@ set_size(struct berth_parse *p, const struct berth_field *f, const char *name,
 	return 0;
 }
 
+/* text as a host address: an IPv6 address loses its brackets.  NULL if not one. */
+static char *
+host_address(const char *text)
+{
+	size_t len = strlen(text);
+	BERTH_AUTOFREE char *host = NULL;
+
+	if (len >= 2 && text[0] == '[' && text[len - 1] == ']')
+		host = xstrndup(text + 1, len - 2);
+	else
+		host = xstrdup(text);
+	if (!berth_uri_host_is_valid(host) || (text[0] == '[' && strchr(host, ':') == NULL))
+		return NULL;
+	return berth_steal_pointer(&host);
+}
+
+/*
+ * Reads the libvirt URI in value into slot as core/uri.c writes it.  The
+ * messages show it redacted: a libvirt_uri may hold a password.
+ */
+static int
+set_libvirt_uri(struct berth_parse *p, const char *name, const struct berth_yaml_node *value,
+		const char *where, void *slot)
+{
+	BERTH_AUTOFREE char *why = NULL;
+	BERTH_AUTOFREE char *shown = NULL;
+	char *uri = berth_uri_check_libvirt(value->text, &why);
+
+	if (uri != NULL) {
+		set_string(slot, uri);
+		return 0;
+	}
+	shown = berth_uri_redacted(value->text);
+	return berth_parse_fail(p, value->loc, "%s'%s' must be %s, got '%s': %s", where, name,
+				BERTH_URI_LIBVIRT_FORM, shown, why);
+}
+
 /* Reads value into the slot of f in obj. */
 static int
 set_value(struct berth_parse *p, const struct berth_field *f, const char *name,
@@ -305,6 +349,7 @@ set_value(struct berth_parse *p, const struct berth_field *f, const char *name,
 	char mac[18];
 	uint64_t n;
 	uuid_t uuid;
+	char *host;
 	int i;
 
 	if (f->type == BERTH_FIELD_CUSTOM)
@@ -359,6 +404,14 @@ set_value(struct berth_parse *p, const struct berth_field *f, const char *name,
 			return fail_type(p, f, name, value, where);
 		uuid_unparse_lower(uuid, slot);
 		return 0;
+	case BERTH_FIELD_HOST_ADDRESS:
+		host = host_address(text);
+		if (host == NULL)
+			return fail_type(p, f, name, value, where);
+		set_string(slot, host);
+		return 0;
+	case BERTH_FIELD_LIBVIRT_URI:
+		return set_libvirt_uri(p, name, value, where, slot);
 	default:
 		break;
 	}

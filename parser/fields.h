@@ -49,6 +49,8 @@ enum berth_field_type {
 	BERTH_FIELD_DISK_SIZE,		/* uint64_t: a size > 0, in bytes */
 	BERTH_FIELD_MAC,		/* char *: unicast MAC, lower case */
 	BERTH_FIELD_UUID,		/* char[37]: a UUID, lower case */
+	BERTH_FIELD_HOST_ADDRESS,	/* char *: host name or IP, IPv6 kept without [] */
+	BERTH_FIELD_LIBVIRT_URI,	/* char *: BERTH_URI_LIBVIRT_FORM, as core/uri.c writes it */
 	BERTH_FIELD_CUSTOM,		/* the row's parse function reads it */
 	BERTH_FIELD_LAST,
 };

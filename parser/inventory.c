@@ -47,12 +47,12 @@ static int read_nics(struct berth_parse *p, const struct berth_yaml_node *value,
 #define NIC(member) .offset = offsetof(struct berth_nic, member)
 
 static const struct berth_field host_fields[] = {
-	{ "address", "ansible_host", BERTH_FIELD_STRING, HOST(address), .no_default = true },
+	{ "address", "ansible_host", BERTH_FIELD_HOST_ADDRESS, HOST(address), .no_default = true },
 	{ "user", "ansible_user", BERTH_FIELD_STRING, HOST(user) },
 	{ "port", "ansible_port", BERTH_FIELD_UNSIGNED, HOST(port), .min = 1, .max = 65535 },
 	{ "key", "ansible_ssh_private_key_file", BERTH_FIELD_LOCAL_PATH, HOST(key) },
 	{ "known_hosts", NULL, BERTH_FIELD_LOCAL_PATH, HOST(known_hosts) },
-	{ "libvirt_uri", NULL, BERTH_FIELD_STRING, HOST(libvirt_uri) },
+	{ "libvirt_uri", NULL, BERTH_FIELD_LIBVIRT_URI, HOST(libvirt_uri), .no_default = true },
 };
 
 static const struct berth_field storage_fields[] = {

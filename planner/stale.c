@@ -4,6 +4,7 @@
 
 #include "core/buf.h"
 #include "core/name-index.h"
+#include "core/uri.h"
 #include "core/util.h"
 #include "planner/domain-xml.h"
 #include "planner/planner.h"
@@ -95,6 +96,33 @@ check_domain(struct stale *st, const struct berth_step *s)
 	return false;
 }
 
+/*
+ * A migration goes where the inventory says, by the URI berth makes from
+ * it: a plan file edited to carry another URI (qemu+ext:///...?command=
+ * would run a program as root on the source host) is refused.
+ */
+static void
+check_uri(struct stale *st, const struct berth_step *s)
+{
+	const struct berth_host *dest;
+	BERTH_AUTOFREE char *want = NULL;
+	BERTH_AUTOFREE char *shown = NULL;
+
+	if (!berth_step_kind_has(s->kind, BERTH_STEP_FIELD_URI))
+		return;
+	dest = s->dest != NULL ? berth_inventory_host(st->pl->inv, s->dest) : NULL;
+	if (dest == NULL) {
+		differs(st, s, "migrates to host '%s', which the inventory does not name",
+			s->dest != NULL ? s->dest : "");
+		return;
+	}
+	want = berth_host_peer_uri(dest);
+	if (berth_streq(want, s->uri))
+		return;
+	shown = berth_uri_redacted(s->uri != NULL ? s->uri : "");
+	differs(st, s, "migrates to '%s', not to the inventory's '%s'", shown, want);
+}
+
 /* The free memory the step needs on its target. */
 static void
 check_memory(struct stale *st, const struct berth_step *s)
@@ -151,6 +179,7 @@ berth_plan_check_stale(const struct berth_inventory *inv, const struct berth_pla
 		bool done = false;
 
 		check_hosts(&st, s);
+		check_uri(&st, s);
 		if (s->domain != NULL)
 			done = check_domain(&st, s);
 		if (!done)

@@ -24,7 +24,9 @@
  *   - the definition it relied on: unchanged, or already what the inventory
  *     says (while the domain has not moved);
  *   - each host it touches: reachable, with the same host UUID;
- *   - the free memory it needs on its target, unless it has run already.
+ *   - the free memory it needs on its target, unless it has run already;
+ *   - a migration's URI is the one berth makes from the inventory (a plan
+ *     file cannot send a guest, or a command, anywhere else).
  *
  * Returns 0 if the plan can run, or -1 with a BERTH_ERROR_HOST error that
  * names every stale step and what differs, in one line:

@@ -19,6 +19,7 @@
 
 #include "core/facts.h"
 #include "core/log.h"
+#include "core/uri.h"
 #include "core/util.h"
 #include "executors/transport/libvirt.h"
 #include "executors/steps/step.h"
@@ -104,10 +105,13 @@ migrate_apply(struct berth_step_ctx *ctx, const struct berth_step *step,
 	berth_sessions_count_mutation(ctx->sessions, step->host, "virDomainMigrateToURI3", step->domain);
 	start = berth_now_s();
 	rc = virDomainMigrateToURI3(dom, step->uri, NULL, 0, flags);
-	if (rc < 0)
+	if (rc < 0) {
+		BERTH_AUTOFREE char *shown = berth_uri_redacted(step->uri);
+
 		berth_libvirt_error(err, BERTH_ERROR_HOST,
 				    "host '%s': live migration of domain '%s' to '%s' (%s) failed",
-				    step->host, step->domain, step->dest, step->uri);
+				    step->host, step->domain, step->dest, shown);
+	}
 	virDomainFree(dom);
 	if (rc < 0)
 		return -1;

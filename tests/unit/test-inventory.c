@@ -405,6 +405,104 @@ test_inventory_first_problem_in_file_order_is_reported(void **state)
 }
 
 static void
+test_inventory_libvirt_uri_that_runs_a_program_or_stays_local_is_refused(void **state)
+{
+	static const struct {
+		const char *uri;
+		const char *shown;	/* command= is not berth's parameter: its value is not shown */
+		const char *why;
+	} cases[] = {
+		{ "qemu+ext:///system?command=/bin/sh", "qemu+ext:///system?command=REDACTED",
+		  "the transport 'ext' runs a local program" },
+		{ "qemu+ssh://root@h1.lab/system", "qemu+ssh://root@h1.lab/system",
+		  "the transport 'ssh' runs the local ssh program" },
+		{ "qemu:///system", "qemu:///system",
+		  "a URI without a transport or a host opens the 'qemu' driver on this machine" },
+		{ "qemu+unix:///system", "qemu+unix:///system",
+		  "the transport 'unix' talks to a libvirt daemon on this machine" },
+		{ "test:///default", "test:///default",
+		  "a URI without a transport or a host opens the 'test' driver on this machine" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		BERTH_AUTOFREE char *text = xasprintf("hosts:\n  h1:\n    libvirt_uri: '%s'\n",
+						      cases[i].uri);
+		BERTH_AUTOFREE char *expected = xasprintf(
+			"t.yaml:3:18: host 'h1': 'libvirt_uri' must be "
+			"qemu+libssh2://[USER@]HOST[:PORT]/system, got '%s': %s",
+			cases[i].shown, cases[i].why);
+
+		parse_fails(text, expected);
+	}
+}
+
+static void
+test_inventory_libvirt_uri_password_is_refused_and_not_shown(void **state)
+{
+	(void)state;
+	parse_fails("hosts: {h1: {libvirt_uri: 'qemu+libssh2://root:hunter2@h1.lab/system'}}\n",
+		    "t.yaml:1:27: host 'h1': 'libvirt_uri' must be "
+		    "qemu+libssh2://[USER@]HOST[:PORT]/system, got "
+		    "'qemu+libssh2://root:REDACTED@h1.lab/system': it holds a password, which "
+		    "berth never sends: berth logs in with 'key'");
+}
+
+static void
+test_inventory_libvirt_uri_gets_the_keys_of_the_host(void **state)
+{
+	BERTH_AUTOPTR(berth_inventory) inv = parse_ok(
+		"hosts:\n  h1:\n    key: /k\n    known_hosts: /kh\n"
+		"    libvirt_uri: qemu+libssh2://admin@kvm1.lab:2200/system\n");
+	BERTH_AUTOFREE char *uri = berth_host_libvirt_uri(&inv->hosts[0]);
+
+	(void)state;
+	assert_string_equal(inv->hosts[0].libvirt_uri, "qemu+libssh2://admin@kvm1.lab:2200/system");
+	assert_string_equal(uri, "qemu+libssh2://admin@kvm1.lab:2200/system"
+			    "?keyfile=/k&sshauth=privkey&known_hosts=/kh&known_hosts_verify=normal");
+}
+
+static void
+test_inventory_key_path_stays_one_libvirt_parameter(void **state)
+{
+	BERTH_AUTOPTR(berth_inventory) inv = parse_ok(
+		"hosts:\n  h1:\n    key: '/srv/k&known_hosts_verify=ignore#'\n"
+		"    known_hosts: '/srv/kh#1'\n");
+	BERTH_AUTOFREE char *uri = berth_host_libvirt_uri(&inv->hosts[0]);
+
+	(void)state;
+	assert_string_equal(uri, "qemu+libssh2://root@h1/system"
+			    "?keyfile=/srv/k%26known_hosts_verify%3Dignore%23&sshauth=privkey"
+			    "&known_hosts=/srv/kh%231&known_hosts_verify=normal");
+}
+
+static void
+test_inventory_address_is_a_host_name_or_an_ip_address(void **state)
+{
+	static const char *const refused[] = {
+		"h1.lab/system", "h1.lab?no_verify=1", "h1.lab#", "root@h1.lab", "h1 lab",
+		"-oProxyCommand=x", "h1.lab:22", "[h1.lab]", "fe80::1%eth0",
+	};
+	BERTH_AUTOPTR(berth_inventory) inv = parse_ok(
+		"hosts:\n  h1: {address: '[2001:db8::1]'}\n  h2: {address: '2001:db8::2'}\n"
+		"  h3: {address: 192.0.2.3}\n  h4: {address: kvm-4.example.com}\n");
+
+	(void)state;
+	assert_string_equal(inv->hosts[0].address, "2001:db8::1");
+	assert_string_equal(inv->hosts[1].address, "2001:db8::2");
+	assert_string_equal(inv->hosts[2].address, "192.0.2.3");
+	assert_string_equal(inv->hosts[3].address, "kvm-4.example.com");
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		BERTH_AUTOFREE char *text = xasprintf("hosts: {h1: {address: '%s'}}\n", refused[i]);
+		BERTH_AUTOFREE char *expected = xasprintf(
+			"t.yaml:1:23: host 'h1': 'address' must be a host name (letters, digits, "
+			"'-', '_' and '.') or an IP address, got '%s'", refused[i]);
+
+		parse_fails(text, expected);
+	}
+}
+
+static void
 test_inventory_quoted_booleans_and_nulls_are_text(void **state)
 {
 	BERTH_AUTOPTR(berth_inventory) inv = parse_ok("hosts:\n  h1: {user: 'yes'}\n"
@@ -483,6 +581,11 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_inventory_parse_without_an_error_slot_still_fails),
 		cmocka_unit_test(test_inventory_load_names_a_file_it_cannot_read),
 		cmocka_unit_test(test_inventory_first_problem_in_file_order_is_reported),
+		cmocka_unit_test(test_inventory_libvirt_uri_that_runs_a_program_or_stays_local_is_refused),
+		cmocka_unit_test(test_inventory_libvirt_uri_password_is_refused_and_not_shown),
+		cmocka_unit_test(test_inventory_libvirt_uri_gets_the_keys_of_the_host),
+		cmocka_unit_test(test_inventory_key_path_stays_one_libvirt_parameter),
+		cmocka_unit_test(test_inventory_address_is_a_host_name_or_an_ip_address),
 		cmocka_unit_test(test_inventory_quoted_booleans_and_nulls_are_text),
 		cmocka_unit_test(test_inventory_name_rule_allows_63_characters_from_the_set),
 		cmocka_unit_test(test_inventory_thousands_of_entries_parse),

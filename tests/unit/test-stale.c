@@ -230,6 +230,21 @@ test_stale_inventory_changed_refuses_the_whole_plan(void **state)
 	release(&f);
 }
 
+/* A plan file edited to migrate through another URI is refused. */
+static void
+test_stale_a_migration_uri_not_the_inventorys_is_refused(void **state)
+{
+	struct fixture f;
+
+	(void)state;
+	load(&f, "move-web1");
+	free(f.plan->steps[0].uri);
+	f.plan->steps[0].uri = xstrdup("qemu+ext:///system?command=/bin/sh");
+	assert_stale(&f, "plan is stale: step 1 migrates to 'qemu+ext:///system?command=REDACTED', "
+		     "not to the inventory's 'qemu+ssh://root@h2.lab/system'; run 'berth plan' again");
+	release(&f);
+}
+
 int
 main(void)
 {
@@ -243,6 +258,7 @@ main(void)
 		cmocka_unit_test(test_stale_memory_fell_below_need_is_named),
 		cmocka_unit_test(test_stale_memory_is_not_checked_once_the_step_has_run),
 		cmocka_unit_test(test_stale_inventory_changed_refuses_the_whole_plan),
+		cmocka_unit_test(test_stale_a_migration_uri_not_the_inventorys_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
