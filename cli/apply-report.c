@@ -119,7 +119,9 @@ where_settled(struct berth_step_ctx *ctx, const char *name, struct berth_buf *wh
 	for (;;) {
 		berth_buf_reset(where);
 		berth_step_where(ctx, name, where);
-		if (strstr(where->buf, ", ") == NULL || berth_now_s() - start >= WHERE_SETTLE_S)
+		/* Only a guest seen on two hosts that answered is worth asking again. */
+		if (strstr(where->buf, ", ") == NULL || strstr(where->buf, "unknown") != NULL ||
+		    berth_now_s() - start >= WHERE_SETTLE_S)
 			return;
 		nanosleep(&pause, NULL);
 	}

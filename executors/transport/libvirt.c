@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "core/buf.h"
 #include "core/log.h"
+#include "core/uri.h"
 #include "executors/transport/libvirt.h"
 
 /* libvirt calls this instead of printing; berth reads the last error. */
@@ -25,14 +27,41 @@ silent_error_handler(void *data, virErrorPtr error)
 
 static pthread_once_t libvirt_once = PTHREAD_ONCE_INIT;
 
+/*
+ * libvirt's default event loop, run for the life of the process: it is what
+ * sends and checks keepalive messages, so that a connection whose host or
+ * daemon died mid-call is closed and the call fails instead of waiting for
+ * ever.  The thread blocks SIGINT and SIGTERM like every worker.
+ */
+static void *
+event_loop(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		if (virEventRunDefaultImpl() < 0)
+			berth_log_debug("libvirt event loop: %s", virGetLastErrorMessage());
+	}
+	return NULL;
+}
+
 static void
 libvirt_init_once(void)
 {
-	if (virInitialize() < 0) {
+	sigset_t blocked, old;
+	pthread_t thread;
+
+	if (virInitialize() < 0 || virEventRegisterDefaultImpl() < 0) {
 		fputs("berth: cannot initialize libvirt\n", stderr);
 		abort();
 	}
 	virSetErrorFunc(NULL, silent_error_handler);
+	sigemptyset(&blocked);
+	sigaddset(&blocked, SIGINT);
+	sigaddset(&blocked, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &blocked, &old);
+	if (pthread_create(&thread, NULL, event_loop, NULL) == 0)
+		pthread_detach(thread);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void
@@ -126,6 +155,13 @@ open_thread(void *arg)
 	struct opening *o = arg;
 	virConnectPtr conn = virConnectOpenAuth(o->uri, &no_interaction, 0);
 	const char *why = conn == NULL ? virGetLastErrorMessage() : NULL;
+
+	/* A peer silent for KEEPALIVE_INTERVAL_S * (KEEPALIVE_COUNT + 1) s is
+	 * dead: the connection closes and its calls fail.  Drivers without
+	 * keepalive (test:///) say so; that is fine. */
+	if (conn != NULL)
+		virConnectSetKeepAlive(conn, BERTH_LIBVIRT_KEEPALIVE_INTERVAL_S,
+				       BERTH_LIBVIRT_KEEPALIVE_COUNT);
 	bool abandoned;
 
 	pthread_mutex_lock(&o->lock);
@@ -146,6 +182,7 @@ open_thread(void *arg)
 virConnectPtr
 berth_libvirt_open_uri(const char *uri, struct berth_error **err)
 {
+	BERTH_AUTOFREE char *shown = berth_uri_redacted(uri);
 	struct opening *o = xcalloc(1, sizeof(*o));
 	pthread_condattr_t attr;
 	struct timespec deadline;
@@ -162,7 +199,7 @@ berth_libvirt_open_uri(const char *uri, struct berth_error **err)
 	o->uri = xstrdup(uri);
 	if (pthread_create(&thread, NULL, open_thread, o) != 0) {
 		berth_error_set(err, BERTH_ERROR_SYSTEM, "cannot start a thread to connect to libvirt at '%s'",
-				uri);
+				shown);
 		opening_free(o);
 		return NULL;
 	}
@@ -179,13 +216,14 @@ berth_libvirt_open_uri(const char *uri, struct berth_error **err)
 		pthread_detach(thread);
 		berth_error_set(err, BERTH_ERROR_HOST,
 				"cannot connect to libvirt at '%s': no answer within %u s (TCP connection, SSH handshake or libvirt's greeting stalled)",
-				uri, open_timeout_s);
+				shown, open_timeout_s);
 		return NULL;
 	}
 	pthread_join(thread, NULL);
 	conn = o->conn;
 	if (conn == NULL)
-		berth_error_set(err, BERTH_ERROR_HOST, "cannot connect to libvirt at '%s': %s", uri, o->error);
+		berth_error_set(err, BERTH_ERROR_HOST, "cannot connect to libvirt at '%s': %s", shown,
+				o->error);
 	opening_free(o);
 	return conn;
 }
@@ -225,8 +263,11 @@ berth_libvirt_open(const struct berth_host *host, struct berth_error **err)
 
 	if (conn == NULL)
 		berth_error_prefix(err, "host '%s': ", host->name);
-	else
-		berth_log_debug("host '%s': libvirt connection to '%s'", host->name, uri);
+	else if (berth_log_enabled(BERTH_LOG_DEBUG)) {
+		BERTH_AUTOFREE char *shown = berth_uri_redacted(uri);
+
+		berth_log_debug("host '%s': libvirt connection to '%s'", host->name, shown);
+	}
 	return conn;
 }
 

@@ -25,6 +25,14 @@
  */
 void berth_libvirt_global_init(void);
 
+/*
+ * Keepalive on every connection (libvirt's event loop runs in a thread of
+ * its own): a host or daemon that dies mid-call is noticed after about
+ * interval * (count + 1) seconds, and the call fails.
+ */
+#define BERTH_LIBVIRT_KEEPALIVE_INTERVAL_S 5
+#define BERTH_LIBVIRT_KEEPALIVE_COUNT 3
+
 /* Seconds a libvirt connection may take to open, handshake included. */
 #define BERTH_LIBVIRT_OPEN_TIMEOUT_S 20
 

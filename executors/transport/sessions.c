@@ -234,6 +234,11 @@ berth_sessions_lookup(struct berth_sessions *s, const char *host, const char *na
 	*dom = NULL;
 	if (conn == NULL)
 		return -1;
+	if (virConnectIsAlive(conn) == 0) {
+		berth_error_set(err, BERTH_ERROR_HOST,
+				"host '%s': the libvirt connection was lost (no answer to keepalive)", host);
+		return -1;
+	}
 	*dom = virDomainLookupByName(conn, name);
 	if (*dom != NULL)
 		return 1;
