@@ -103,6 +103,22 @@ berth_inventory_domain(const struct berth_inventory *inv, const char *name)
 	return NULL;
 }
 
+struct berth_host_timeouts
+berth_host_timeouts(const struct berth_host *host)
+{
+	struct berth_host_timeouts t = host->timeouts;
+
+	if (t.connect_s == 0)
+		t.connect_s = BERTH_HOST_CONNECT_TIMEOUT_S;
+	if (t.command_s == 0)
+		t.command_s = BERTH_HOST_COMMAND_TIMEOUT_S;
+	if (t.libvirt_s == 0)
+		t.libvirt_s = BERTH_HOST_LIBVIRT_TIMEOUT_S;
+	if (t.keepalive_s == 0)
+		t.keepalive_s = BERTH_HOST_LIBVIRT_KEEPALIVE_S;
+	return t;
+}
+
 /* True for a libvirt_uri of the parser's form, to which berth adds its parameters. */
 static bool
 is_inventory_form(const char *uri)

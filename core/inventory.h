@@ -22,6 +22,25 @@ struct berth_location {
 	unsigned column;
 };
 
+/*
+ * The built-in timeouts of a host, in seconds: what the parser gives a host
+ * whose inventory sets none (docs/inventory.md), and what a host made by
+ * code with 0 there gets from berth_host_timeouts().
+ */
+#define BERTH_HOST_CONNECT_TIMEOUT_S 5
+#define BERTH_HOST_COMMAND_TIMEOUT_S 30
+#define BERTH_HOST_LIBVIRT_TIMEOUT_S 20
+#define BERTH_HOST_LIBVIRT_KEEPALIVE_S 5
+
+/* How long berth waits on a host at each stage, in seconds; 0: the default. */
+struct berth_host_timeouts {
+	unsigned connect_s;	/* connect_timeout: a TCP connect (SSH), per address */
+	unsigned command_s;	/* command_timeout: the SSH handshake, authentication,
+				 * and each remote command while the host sends nothing */
+	unsigned libvirt_s;	/* libvirt_timeout: opening libvirt, handshake included */
+	unsigned keepalive_s;	/* libvirt_keepalive: libvirt's keepalive interval */
+};
+
 /* A hypervisor host and how berth reaches it over SSH and libvirt. */
 struct berth_host {
 	char *name;		/* key under hosts: */
@@ -40,6 +59,9 @@ struct berth_host {
 	 * only be set by code (tests use test:///default) and is opened as is.
 	 */
 	char *libvirt_uri;
+	/* connect_timeout, command_timeout, libvirt_timeout, libvirt_keepalive;
+	 * from an inventory never 0.  Read through berth_host_timeouts(). */
+	struct berth_host_timeouts timeouts;
 	struct berth_location loc;
 };
 
@@ -124,6 +146,12 @@ const struct berth_storage *berth_inventory_storage(const struct berth_inventory
 /* The domain called name, or NULL.  Borrowed from inv. */
 const struct berth_domain *berth_inventory_domain(const struct berth_inventory *inv,
 						  const char *name);
+
+/*
+ * host's timeouts, each 0 (a host made by code without them) replaced by
+ * its BERTH_HOST_*_S default.  Cannot fail.
+ */
+struct berth_host_timeouts berth_host_timeouts(const struct berth_host *host);
 
 /*
  * The libvirt URI berth opens for host:

@@ -85,6 +85,7 @@ value_size(enum berth_field_type type)
 	case BERTH_FIELD_POWER:
 		return sizeof(enum berth_power);
 	case BERTH_FIELD_UNSIGNED:
+	case BERTH_FIELD_DURATION:
 		return sizeof(unsigned);
 	case BERTH_FIELD_MEMORY:
 	case BERTH_FIELD_DISK_SIZE:
@@ -138,6 +139,17 @@ choice_index(const struct berth_field *f, const char *text)
 	return -1;
 }
 
+/* seconds as a duration is written: "90s", "5m", "1h". */
+static char *
+duration_text(unsigned seconds)
+{
+	if (seconds > 0 && seconds % 3600 == 0)
+		return xasprintf("%uh", seconds / 3600);
+	if (seconds > 0 && seconds % 60 == 0)
+		return xasprintf("%um", seconds / 60);
+	return xasprintf("%us", seconds);
+}
+
 /* What a value of f must be, for "'port' must be ...".  The caller frees it. */
 static char *
 expectation(const struct berth_field *f)
@@ -155,6 +167,13 @@ expectation(const struct berth_field *f)
 		return xstrdup("a file name in the export, without '/' and not '..'");
 	case BERTH_FIELD_UNSIGNED:
 		return xasprintf("an integer from %u to %u", f->min, f->max);
+	case BERTH_FIELD_DURATION: {
+		BERTH_AUTOFREE char *min = duration_text(f->min);
+		BERTH_AUTOFREE char *max = duration_text(f->max);
+
+		return xasprintf("a duration from %s to %s such as 30s, 5m or 90 (seconds)",
+				 min, max);
+	}
 	case BERTH_FIELD_MEMORY:
 	case BERTH_FIELD_DISK_SIZE:
 		return xstrdup("a size like 128M");
@@ -220,42 +239,78 @@ parse_u64(const char *text, uint64_t *out, const char **end)
 	return true;
 }
 
-enum size_result { SIZE_OK, SIZE_NOT_A_SIZE, SIZE_TOO_LARGE };
+/* A unit a number may carry, and what one of it counts for. */
+struct unit {
+	const char *name;
+	uint64_t worth;
+};
+
+#define N_UNITS(table) (sizeof(table) / sizeof((table)[0]))
+
+enum amount_result { AMOUNT_OK, AMOUNT_NOT_ONE, AMOUNT_TOO_LARGE };
+
+/*
+ * text as a whole number followed by the name of one of the n units (with
+ * spaces between when spaces is true), into *out as the number times the
+ * unit's worth.  AMOUNT_NOT_ONE if text is not that; AMOUNT_TOO_LARGE if
+ * the number is, or *out would be, more than max.
+ */
+static enum amount_result
+parse_amount(const char *text, const struct unit *units, size_t n, bool spaces, uint64_t max,
+	     uint64_t *out)
+{
+	const char *unit;
+	uint64_t number;
+
+	if (!isdigit((unsigned char)text[0]))
+		return AMOUNT_NOT_ONE;
+	if (!parse_u64(text, &number, &unit))
+		return AMOUNT_TOO_LARGE;
+	if (spaces)
+		unit += strspn(unit, " ");
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(unit, units[i].name) != 0)
+			continue;
+		if (number > max / units[i].worth)
+			return AMOUNT_TOO_LARGE;
+		*out = number * units[i].worth;
+		return AMOUNT_OK;
+	}
+	return AMOUNT_NOT_ONE;
+}
 
 /*
  * text as KiB: a number of MiB, or a number followed (maybe after spaces)
  * by K, M, G, T or KiB, MiB, GiB, TiB: powers of 1024 either way.
  */
-static enum size_result
+static enum amount_result
 parse_size_kib(const char *text, uint64_t *kib)
 {
-	static const struct {
-		const char *unit;
-		uint64_t kib;
-	} units[] = {
+	static const struct unit units[] = {
 		{ "", 1024 },
 		{ "K", 1 }, { "KiB", 1 },
 		{ "M", 1024 }, { "MiB", 1024 },
 		{ "G", 1024 * 1024 }, { "GiB", 1024 * 1024 },
 		{ "T", 1024 * 1024 * 1024 }, { "TiB", 1024 * 1024 * 1024 },
 	};
-	const char *unit;
+
+	return parse_amount(text, units, N_UNITS(units), true, UINT64_MAX, kib);
+}
+
+/*
+ * text as seconds: a whole number with no unit, or with s, m or h right
+ * after it.  False if it is not one, or more than max seconds.
+ */
+static bool
+parse_duration(const char *text, unsigned max, unsigned *seconds)
+{
+	static const struct unit units[] = { { "", 1 }, { "s", 1 }, { "m", 60 }, { "h", 3600 } };
 	uint64_t n;
 
-	if (!isdigit((unsigned char)text[0]))
-		return SIZE_NOT_A_SIZE;
-	if (!parse_u64(text, &n, &unit))
-		return SIZE_TOO_LARGE;
-	unit += strspn(unit, " ");
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(unit, units[i].unit) != 0)
-			continue;
-		if (n > UINT64_MAX / units[i].kib)
-			return SIZE_TOO_LARGE;
-		*kib = n * units[i].kib;
-		return SIZE_OK;
-	}
-	return SIZE_NOT_A_SIZE;
+	if (parse_amount(text, units, N_UNITS(units), false, max, &n) != AMOUNT_OK)
+		return false;
+	*seconds = (unsigned)n;
+	return true;
 }
 
 /* text as a lower-case MAC in out: six hex pairs split by ':'. */
@@ -281,9 +336,9 @@ set_size(struct berth_parse *p, const struct berth_field *f, const char *name,
 	uint64_t kib = 0;
 
 	switch (parse_size_kib(value->text, &kib)) {
-	case SIZE_NOT_A_SIZE:
+	case AMOUNT_NOT_ONE:
 		return fail_type(p, f, name, value, where);
-	case SIZE_TOO_LARGE:
+	case AMOUNT_TOO_LARGE:
 		return berth_parse_fail(p, value->loc, "%s'%s' is too large, got '%s'",
 					where, name, value->text);
 	default:
@@ -347,6 +402,7 @@ set_value(struct berth_parse *p, const struct berth_field *f, const char *name,
 	void *slot = (char *)obj + f->offset;
 	const char *text = value->text;
 	char mac[18];
+	unsigned seconds;
 	uint64_t n;
 	uuid_t uuid;
 	char *host;
@@ -385,6 +441,11 @@ set_value(struct berth_parse *p, const struct berth_field *f, const char *name,
 		if (!parse_u64(text, &n, &text) || *text != '\0' || n < f->min || n > f->max)
 			return fail_type(p, f, name, value, where);
 		*(unsigned *)slot = (unsigned)n;
+		return 0;
+	case BERTH_FIELD_DURATION:
+		if (!parse_duration(text, f->max, &seconds) || seconds < f->min)
+			return fail_type(p, f, name, value, where);
+		*(unsigned *)slot = seconds;
 		return 0;
 	case BERTH_FIELD_MEMORY:
 	case BERTH_FIELD_DISK_SIZE:

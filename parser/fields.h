@@ -45,6 +45,8 @@ enum berth_field_type {
 	BERTH_FIELD_CHOICE,		/* char *: one of the row's choices */
 	BERTH_FIELD_POWER,		/* enum berth_power, by berth_power_name() */
 	BERTH_FIELD_UNSIGNED,		/* unsigned: from the row's min to max */
+	BERTH_FIELD_DURATION,		/* unsigned seconds: "90", "90s", "5m" or "1h",
+					 * from the row's min to max seconds */
 	BERTH_FIELD_MEMORY,		/* uint64_t: a size > 0, in KiB */
 	BERTH_FIELD_DISK_SIZE,		/* uint64_t: a size > 0, in bytes */
 	BERTH_FIELD_MAC,		/* char *: unicast MAC, lower case */
@@ -62,7 +64,7 @@ struct berth_field {
 	size_t offset;			/* of the value in the struct filled */
 	bool no_default;		/* refused under defaults: */
 	bool required;			/* see berth_fields_check_required() */
-	unsigned min, max;		/* BERTH_FIELD_UNSIGNED: the range */
+	unsigned min, max;		/* BERTH_FIELD_UNSIGNED, _DURATION: the range */
 	const char *const *choices;	/* BERTH_FIELD_CHOICE: NULL-terminated */
 	/*
 	 * BERTH_FIELD_CUSTOM: reads value (of the key as written, name) into

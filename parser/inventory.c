@@ -46,6 +46,9 @@ static int read_nics(struct berth_parse *p, const struct berth_yaml_node *value,
 #define DISK(member) .offset = offsetof(struct berth_disk, member)
 #define NIC(member) .offset = offsetof(struct berth_nic, member)
 
+/* A host's timeouts: 1 s to 1 h; a host silent for longer is not coming back. */
+#define TIMEOUT_RANGE .min = 1, .max = 3600
+
 static const struct berth_field host_fields[] = {
 	{ "address", "ansible_host", BERTH_FIELD_HOST_ADDRESS, HOST(address), .no_default = true },
 	{ "user", "ansible_user", BERTH_FIELD_STRING, HOST(user) },
@@ -53,6 +56,11 @@ static const struct berth_field host_fields[] = {
 	{ "key", "ansible_ssh_private_key_file", BERTH_FIELD_LOCAL_PATH, HOST(key) },
 	{ "known_hosts", NULL, BERTH_FIELD_LOCAL_PATH, HOST(known_hosts) },
 	{ "libvirt_uri", NULL, BERTH_FIELD_LIBVIRT_URI, HOST(libvirt_uri), .no_default = true },
+	{ "connect_timeout", NULL, BERTH_FIELD_DURATION, HOST(timeouts.connect_s), TIMEOUT_RANGE },
+	{ "command_timeout", NULL, BERTH_FIELD_DURATION, HOST(timeouts.command_s), TIMEOUT_RANGE },
+	{ "libvirt_timeout", NULL, BERTH_FIELD_DURATION, HOST(timeouts.libvirt_s), TIMEOUT_RANGE },
+	{ "libvirt_keepalive", NULL, BERTH_FIELD_DURATION, HOST(timeouts.keepalive_s),
+	  TIMEOUT_RANGE },
 };
 
 static const struct berth_field storage_fields[] = {
@@ -515,6 +523,8 @@ defaults_init(struct berth_parse *p)
 	p->host_defaults.user = xstrdup("root");
 	p->host_defaults.port = 22;
 	p->host_defaults.known_hosts = berth_expand_home("~/.ssh/known_hosts");
+	/* Nothing set yet: the BERTH_HOST_*_S defaults. */
+	p->host_defaults.timeouts = berth_host_timeouts(&p->host_defaults);
 	p->domain_defaults.state = BERTH_POWER_RUNNING;
 	p->domain_defaults.vcpus = 1;
 	p->domain_defaults.type = xstrdup("kvm");

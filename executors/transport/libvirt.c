@@ -125,18 +125,20 @@ struct opening {
 	pthread_mutex_t lock;
 	pthread_cond_t done_cond;
 	char *uri;
+	unsigned keepalive_s;
 	virConnectPtr conn;
 	char *error;			/* libvirt's message when conn is NULL */
 	bool done;
 	bool abandoned;
 };
 
-static unsigned open_timeout_s = BERTH_LIBVIRT_OPEN_TIMEOUT_S;
+/* berth_libvirt_open_uri()'s: tests shorten it. */
+static unsigned open_timeout_s = BERTH_HOST_LIBVIRT_TIMEOUT_S;
 
 void
 berth_libvirt_set_open_timeout(unsigned seconds)
 {
-	open_timeout_s = seconds > 0 ? seconds : BERTH_LIBVIRT_OPEN_TIMEOUT_S;
+	open_timeout_s = seconds > 0 ? seconds : BERTH_HOST_LIBVIRT_TIMEOUT_S;
 }
 
 static void
@@ -156,12 +158,11 @@ open_thread(void *arg)
 	virConnectPtr conn = virConnectOpenAuth(o->uri, &no_interaction, 0);
 	const char *why = conn == NULL ? virGetLastErrorMessage() : NULL;
 
-	/* A peer silent for KEEPALIVE_INTERVAL_S * (KEEPALIVE_COUNT + 1) s is
-	 * dead: the connection closes and its calls fail.  Drivers without
-	 * keepalive (test:///) say so; that is fine. */
+	/* A peer silent for keepalive_s * (KEEPALIVE_COUNT + 1) s is dead: the
+	 * connection closes and its calls fail.  Drivers without keepalive
+	 * (test:///) say so; that is fine. */
 	if (conn != NULL)
-		virConnectSetKeepAlive(conn, BERTH_LIBVIRT_KEEPALIVE_INTERVAL_S,
-				       BERTH_LIBVIRT_KEEPALIVE_COUNT);
+		virConnectSetKeepAlive(conn, (int)o->keepalive_s, BERTH_LIBVIRT_KEEPALIVE_COUNT);
 	bool abandoned;
 
 	pthread_mutex_lock(&o->lock);
@@ -180,7 +181,8 @@ open_thread(void *arg)
 }
 
 virConnectPtr
-berth_libvirt_open_uri(const char *uri, struct berth_error **err)
+berth_libvirt_open_uri_timeout(const char *uri, unsigned timeout_s, unsigned keepalive_s,
+			       struct berth_error **err)
 {
 	BERTH_AUTOFREE char *shown = berth_uri_redacted(uri);
 	struct opening *o = xcalloc(1, sizeof(*o));
@@ -197,6 +199,7 @@ berth_libvirt_open_uri(const char *uri, struct berth_error **err)
 	pthread_cond_init(&o->done_cond, &attr);
 	pthread_condattr_destroy(&attr);
 	o->uri = xstrdup(uri);
+	o->keepalive_s = keepalive_s;
 	if (pthread_create(&thread, NULL, open_thread, o) != 0) {
 		berth_error_set(err, BERTH_ERROR_SYSTEM, "cannot start a thread to connect to libvirt at '%s'",
 				shown);
@@ -204,7 +207,7 @@ berth_libvirt_open_uri(const char *uri, struct berth_error **err)
 		return NULL;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += open_timeout_s;
+	deadline.tv_sec += timeout_s;
 	pthread_mutex_lock(&o->lock);
 	while (!o->done &&
 	       pthread_cond_timedwait(&o->done_cond, &o->lock, &deadline) != ETIMEDOUT)
@@ -216,7 +219,7 @@ berth_libvirt_open_uri(const char *uri, struct berth_error **err)
 		pthread_detach(thread);
 		berth_error_set(err, BERTH_ERROR_HOST,
 				"cannot connect to libvirt at '%s': no answer within %u s (TCP connection, SSH handshake or libvirt's greeting stalled)",
-				shown, open_timeout_s);
+				shown, timeout_s);
 		return NULL;
 	}
 	pthread_join(thread, NULL);
@@ -226,6 +229,13 @@ berth_libvirt_open_uri(const char *uri, struct berth_error **err)
 				o->error);
 	opening_free(o);
 	return conn;
+}
+
+virConnectPtr
+berth_libvirt_open_uri(const char *uri, struct berth_error **err)
+{
+	return berth_libvirt_open_uri_timeout(uri, open_timeout_s, BERTH_HOST_LIBVIRT_KEEPALIVE_S,
+					      err);
 }
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -258,8 +268,10 @@ __lsan_default_options(void)
 virConnectPtr
 berth_libvirt_open(const struct berth_host *host, struct berth_error **err)
 {
+	const struct berth_host_timeouts timeouts = berth_host_timeouts(host);
 	BERTH_AUTOFREE char *uri = berth_host_libvirt_uri(host);
-	virConnectPtr conn = berth_libvirt_open_uri(uri, err);
+	virConnectPtr conn = berth_libvirt_open_uri_timeout(uri, timeouts.libvirt_s,
+							    timeouts.keepalive_s, err);
 
 	if (conn == NULL)
 		berth_error_prefix(err, "host '%s': ", host->name);

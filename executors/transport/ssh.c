@@ -1,7 +1,9 @@
 /*
  * The libssh2 transport: TCP connect with a timeout, handshake, host-key
  * verification against known_hosts (always; ssh-knownhosts.c), public-key
- * login, and one channel per command.
+ * login, and one channel per command.  Every wait on the host has the
+ * host's deadline (berth_host_timeouts()), and a stall is reported with
+ * the stage it stopped at and the inventory key that sets its deadline.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +30,8 @@ struct berth_ssh {
 	int fd;
 	LIBSSH2_SESSION *session;
 	bool handshaken;	/* so close says goodbye only on a live session */
+	unsigned command_timeout_s;	/* the session's libssh2 timeout, and the
+					 * longest a command may send nothing */
 };
 
 int
@@ -100,9 +104,12 @@ fail:
 	return -1;
 }
 
-/* A TCP connection to host, tried on each of its addresses in turn. */
+/*
+ * A TCP connection to host, tried on each of its addresses in turn, each
+ * within timeout_s.
+ */
 static int
-connect_tcp(const struct berth_host *host, struct berth_error **err)
+connect_tcp(const struct berth_host *host, unsigned timeout_s, struct berth_error **err)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
 	struct addrinfo *res = NULL;
@@ -119,7 +126,7 @@ connect_tcp(const struct berth_host *host, struct berth_error **err)
 		return -1;
 	}
 	for (struct addrinfo *ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
-		fd = connect_one(ai, BERTH_SSH_CONNECT_TIMEOUT_S * 1000);
+		fd = connect_one(ai, (int)timeout_s * 1000);
 		if (fd < 0)
 			saved = errno;
 	}
@@ -127,8 +134,8 @@ connect_tcp(const struct berth_host *host, struct berth_error **err)
 	if (fd < 0) {
 		if (saved == ETIMEDOUT)
 			berth_error_set(err, BERTH_ERROR_HOST,
-					"cannot connect to '%s' port %u: no answer within %d s",
-					host->address, host->port, BERTH_SSH_CONNECT_TIMEOUT_S);
+					"cannot connect to '%s' port %u: TCP connect got no answer within %u s (connect_timeout)",
+					host->address, host->port, timeout_s);
 		else
 			berth_error_set(err, BERTH_ERROR_HOST, "cannot connect to '%s' port %u: %s",
 					host->address, host->port, strerror(saved));
@@ -141,30 +148,49 @@ static const char *const default_keys[] = {
 	".ssh/id_ed25519", ".ssh/id_ecdsa", ".ssh/id_rsa",
 };
 
+/*
+ * Logs in to ssh's session as host->user with the private key at path.
+ * Returns 0, 1 when the key was not accepted, or -1 with an error when the
+ * host did not answer in time.
+ */
 static int
-authenticate(LIBSSH2_SESSION *session, const struct berth_host *host,
-	     struct berth_error **err)
+login_with_key(struct berth_ssh *ssh, const struct berth_host *host, const char *path,
+	       struct berth_error **err)
+{
+	int rc = libssh2_userauth_publickey_fromfile_ex(ssh->session, host->user,
+							(unsigned)strlen(host->user),
+							NULL, path, NULL);
+
+	if (rc == 0)
+		return 0;
+	if (rc != LIBSSH2_ERROR_TIMEOUT)
+		return 1;
+	berth_error_set(err, BERTH_ERROR_HOST,
+			"authentication as '%s' with key '%s' got no answer within %u s (command_timeout)",
+			host->user, path, ssh->command_timeout_s);
+	return -1;
+}
+
+static int
+authenticate(struct berth_ssh *ssh, const struct berth_host *host, struct berth_error **err)
 {
 	const char *home = getenv("HOME");
+	int rc;
 
 	if (host->key != NULL) {
-		if (libssh2_userauth_publickey_fromfile_ex(session, host->user,
-							   (unsigned)strlen(host->user),
-							   NULL, host->key, NULL) == 0)
-			return 0;
+		rc = login_with_key(ssh, host, host->key, err);
+		if (rc <= 0)
+			return rc;
 		berth_error_set(err, BERTH_ERROR_HOST,
 				"authentication as '%s' with key '%s' failed: %s",
-				host->user, host->key, berth_ssh_session_error(session));
+				host->user, host->key, berth_ssh_session_error(ssh->session));
 		return -1;
 	}
 	for (size_t i = 0; home != NULL && i < sizeof(default_keys) / sizeof(default_keys[0]); i++) {
 		BERTH_AUTOFREE char *path = xasprintf("%s/%s", home, default_keys[i]);
 
-		if (access(path, R_OK) == 0 &&
-		    libssh2_userauth_publickey_fromfile_ex(session, host->user,
-							   (unsigned)strlen(host->user),
-							   NULL, path, NULL) == 0)
-			return 0;
+		if (access(path, R_OK) == 0 && (rc = login_with_key(ssh, host, path, err)) <= 0)
+			return rc;
 	}
 	berth_error_set(err, BERTH_ERROR_HOST,
 			"authentication as '%s' failed: no key given and none of "
@@ -180,8 +206,17 @@ static int
 session_start(struct berth_ssh *ssh, const struct berth_ssh_knownhosts *kh,
 	      const struct berth_host *host, struct berth_error **err)
 {
+	int rc;
+
 	berth_ssh_knownhosts_prefer(ssh->session, kh, host);
-	if (libssh2_session_handshake(ssh->session, ssh->fd) != 0) {
+	rc = libssh2_session_handshake(ssh->session, ssh->fd);
+	if (rc == LIBSSH2_ERROR_TIMEOUT) {
+		berth_error_set(err, BERTH_ERROR_HOST,
+				"SSH handshake with '%s' port %u got no answer within %u s (command_timeout)",
+				host->address, host->port, ssh->command_timeout_s);
+		return -1;
+	}
+	if (rc != 0) {
 		berth_error_set(err, BERTH_ERROR_HOST, "SSH handshake with '%s' port %u failed: %s",
 				host->address, host->port, berth_ssh_session_error(ssh->session));
 		return -1;
@@ -189,7 +224,7 @@ session_start(struct berth_ssh *ssh, const struct berth_ssh_knownhosts *kh,
 	ssh->handshaken = true;
 	if (berth_ssh_knownhosts_verify(ssh->session, kh, host, err) < 0)
 		return -1;
-	return authenticate(ssh->session, host, err);
+	return authenticate(ssh, host, err);
 }
 
 struct berth_ssh *
@@ -197,21 +232,25 @@ berth_ssh_connect_notify(const struct berth_host *host, void (*reached)(void *da
 			 void *data, struct berth_error **err)
 {
 	BERTH_AUTOPTR(berth_ssh) ssh = xcalloc(1, sizeof(*ssh));
+	const struct berth_host_timeouts timeouts = berth_host_timeouts(host);
 	struct berth_ssh_knownhosts *kh;
 	int rc = -1;
 
 	berth_ssh_global_init();
 	ssh->host = xstrdup(host->name);
 	ssh->fd = -1;
+	ssh->command_timeout_s = timeouts.command_s;
 	ssh->session = libssh2_session_init();
 	if (ssh->session == NULL)
 		berth_oom();
+	/* Every blocking libssh2 call (handshake, login, channel open and
+	 * close) gives up after this long in all. */
 	libssh2_session_set_blocking(ssh->session, 1);
-	libssh2_session_set_timeout(ssh->session, BERTH_SSH_SESSION_TIMEOUT_S * 1000L);
+	libssh2_session_set_timeout(ssh->session, (long)timeouts.command_s * 1000L);
 	/* known_hosts first: a local mistake is found without a connection. */
 	kh = berth_ssh_knownhosts_load(host, err);
 	if (kh != NULL) {
-		ssh->fd = connect_tcp(host, err);
+		ssh->fd = connect_tcp(host, timeouts.connect_s, err);
 		if (ssh->fd >= 0 && reached != NULL)
 			reached(data);
 		if (ssh->fd >= 0)
@@ -260,6 +299,7 @@ wait_socket(struct berth_ssh *ssh, int timeout_ms)
 struct read_mode {
 	bool first_line;	/* stop once stdout has given a newline */
 	int idle_s;		/* give up when nothing comes for this long */
+	const char *idle_key;	/* the setting behind idle_s, for the message */
 };
 
 /* True if out holds a newline at or after byte start. */
@@ -312,8 +352,14 @@ read_streams(struct berth_ssh *ssh, LIBSSH2_CHANNEL *channel, struct read_mode m
 		}
 		if (n1 <= 0 && n2 <= 0 && !libssh2_channel_eof(channel) &&
 		    wait_socket(ssh, mode.idle_s * 1000) < 0) {
-			berth_error_set(err, BERTH_ERROR_HOST,
-					"the command printed nothing for %d s; gave up", mode.idle_s);
+			if (mode.first_line)
+				berth_error_set(err, BERTH_ERROR_HOST,
+						"the command did not answer: the host sent nothing for %d s (%s)",
+						mode.idle_s, mode.idle_key);
+			else
+				berth_error_set(err, BERTH_ERROR_HOST,
+						"the command did not finish: the host sent nothing for %d s (%s)",
+						mode.idle_s, mode.idle_key);
 			rc = -1;
 			break;
 		}
@@ -342,6 +388,22 @@ signal_status(const char *signame)
 	return 255;
 }
 
+/*
+ * Records "host 'H': WHAT: WHY", WHY being libssh2's last error, or the
+ * command timeout when that is what ran out.
+ */
+static void
+channel_error(struct berth_ssh *ssh, const char *what, struct berth_error **err)
+{
+	if (libssh2_session_last_errno(ssh->session) == LIBSSH2_ERROR_TIMEOUT)
+		berth_error_set(err, BERTH_ERROR_HOST,
+				"host '%s': %s: no answer within %u s (command_timeout)",
+				ssh->host, what, ssh->command_timeout_s);
+	else
+		berth_error_set(err, BERTH_ERROR_HOST, "host '%s': %s: %s", ssh->host, what,
+				berth_ssh_session_error(ssh->session));
+}
+
 /* A new channel of ssh running cmd, or NULL with an error naming the host. */
 static LIBSSH2_CHANNEL *
 channel_start(struct berth_ssh *ssh, const char *cmd, struct berth_error **err)
@@ -349,13 +411,11 @@ channel_start(struct berth_ssh *ssh, const char *cmd, struct berth_error **err)
 	LIBSSH2_CHANNEL *channel = libssh2_channel_open_session(ssh->session);
 
 	if (channel == NULL) {
-		berth_error_set(err, BERTH_ERROR_HOST, "host '%s': cannot open an SSH channel: %s",
-				ssh->host, berth_ssh_session_error(ssh->session));
+		channel_error(ssh, "cannot open an SSH channel", err);
 		return NULL;
 	}
 	if (libssh2_channel_exec(channel, cmd) != 0) {
-		berth_error_set(err, BERTH_ERROR_HOST, "host '%s': cannot run a command: %s",
-				ssh->host, berth_ssh_session_error(ssh->session));
+		channel_error(ssh, "cannot run a command", err);
 		libssh2_channel_free(channel);
 		return NULL;
 	}
@@ -366,7 +426,9 @@ int
 berth_ssh_run(struct berth_ssh *ssh, const char *cmd, struct berth_buf *out,
 	      struct berth_buf *err_out, int *exit_status, struct berth_error **err)
 {
-	const struct read_mode mode = { .idle_s = BERTH_SSH_SESSION_TIMEOUT_S };
+	const struct read_mode mode = {
+		.idle_s = (int)ssh->command_timeout_s, .idle_key = "command_timeout",
+	};
 	LIBSSH2_CHANNEL *channel;
 	char *signame = NULL;
 	int rc = -1;
@@ -378,8 +440,14 @@ berth_ssh_run(struct berth_ssh *ssh, const char *cmd, struct berth_buf *out,
 		berth_error_prefix(err, "host '%s': ", ssh->host);
 		goto cleanup;
 	}
-	libssh2_channel_close(channel);
-	libssh2_channel_wait_closed(channel);
+	/* Without its close, the exit status may not have come: not a 0. */
+	if (libssh2_channel_close(channel) == LIBSSH2_ERROR_TIMEOUT ||
+	    libssh2_channel_wait_closed(channel) == LIBSSH2_ERROR_TIMEOUT) {
+		berth_error_set(err, BERTH_ERROR_HOST,
+				"host '%s': the command did not finish: its output ended, then the host sent nothing for %u s (command_timeout)",
+				ssh->host, ssh->command_timeout_s);
+		goto cleanup;
+	}
 	*exit_status = libssh2_channel_get_exit_status(channel);
 	libssh2_channel_get_exit_signal(channel, &signame, NULL, NULL, NULL, NULL, NULL);
 	if (signame != NULL) {
@@ -402,11 +470,13 @@ berth_ssh_exec_open(struct berth_ssh *ssh, const char *cmd, unsigned wait_s,
 		    struct berth_buf *line, struct berth_buf *err_out, struct berth_error **err)
 {
 	/* poll() takes int milliseconds. */
-	const unsigned wait_max_s = INT_MAX / 1000 - BERTH_SSH_SESSION_TIMEOUT_S;
+	const unsigned wait_max_s = INT_MAX / 1000 - ssh->command_timeout_s;
 	const struct read_mode mode = {
 		.first_line = true,
-		.idle_s = (int)(wait_s < wait_max_s ? wait_s : wait_max_s) +
-			  BERTH_SSH_SESSION_TIMEOUT_S,
+		.idle_s = (int)((wait_s < wait_max_s ? wait_s : wait_max_s) +
+				ssh->command_timeout_s),
+		.idle_key = wait_s > 0 ? "the wait it was given, then command_timeout" :
+			    "command_timeout",
 	};
 	LIBSSH2_CHANNEL *channel = channel_start(ssh, cmd, err);
 	struct berth_ssh_exec *exec;

@@ -55,11 +55,6 @@ struct berth_ssh;
 /* The table of berth_ssh_run() and berth_ssh_close(). */
 extern const struct berth_transport_ops berth_ssh_transport_ops;
 
-/* Seconds a TCP connection to a host may take before it is given up. */
-#define BERTH_SSH_CONNECT_TIMEOUT_S 5
-/* Seconds any one SSH exchange (handshake, auth, a command) may block. */
-#define BERTH_SSH_SESSION_TIMEOUT_S 30
-
 /*
  * Initializes libssh2 once for the process (pthread_once).  Called by
  * berth_ssh_connect(); call it before starting threads that open libvirt
@@ -69,14 +64,21 @@ extern const struct berth_transport_ops berth_ssh_transport_ops;
 void berth_ssh_global_init(void);
 
 /*
- * Connects to host->address:host->port (timeout BERTH_SSH_CONNECT_TIMEOUT_S
- * per address), verifies the host key against host->known_hosts (tried as
- * "ADDRESS" and, for a port other than 22, "[ADDRESS]:PORT"), and logs in as
- * host->user with the private key host->key.  Returns a new session the
- * caller ends with berth_ssh_close(), or NULL with a HOST error that names
- * the host: "host 'h1': host key for 'h1.lab' is not in known_hosts 'FILE'
- * (SHA256:...)", "... does not match known_hosts 'FILE': got SHA256:...",
- * "cannot connect to ...", "authentication as 'root' with key 'KEY' failed".
+ * Connects to host->address:host->port, verifies the host key against
+ * host->known_hosts (tried as "ADDRESS" and, for a port other than 22,
+ * "[ADDRESS]:PORT"), and logs in as host->user with the private key
+ * host->key.  Waits on the host with its timeouts (berth_host_timeouts()):
+ * connect_s for the TCP connect to each address, command_s for the whole
+ * handshake, for each login attempt, and in the session for every later
+ * exchange.  Returns a new session the caller ends with berth_ssh_close(),
+ * or NULL with a HOST error that names the host: "host 'h1': host key for
+ * 'h1.lab' is not in known_hosts 'FILE' (SHA256:...)", "... does not match
+ * known_hosts 'FILE': got SHA256:...", "cannot connect to ...",
+ * "authentication as 'root' with key 'KEY' failed".  A stall names its
+ * stage and the key that sets its deadline:
+ * "cannot connect to 'h1.lab' port 22: TCP connect got no answer within 5 s (connect_timeout)",
+ * "SSH handshake with 'h1.lab' port 22 got no answer within 30 s (command_timeout)",
+ * "authentication as 'root' with key 'KEY' got no answer within 30 s (command_timeout)".
  */
 struct berth_ssh *berth_ssh_connect(const struct berth_host *host, struct berth_error **err);
 
@@ -92,7 +94,10 @@ struct berth_ssh *berth_ssh_connect_notify(const struct berth_host *host,
 
 /*
  * Runs cmd on one new channel of ssh; see berth_transport_ops.run.  Errors
- * name the host.
+ * name the host.  A command may run for as long as it likes while the host
+ * sends something; after the host's command_timeout of silence it is given
+ * up: "host 'h1': the command did not finish: the host sent nothing for
+ * 30 s (command_timeout)".
  */
 int berth_ssh_run(struct berth_ssh *ssh, const char *cmd, struct berth_buf *out,
 		  struct berth_buf *err_out, int *exit_status, struct berth_error **err);
@@ -111,7 +116,7 @@ struct berth_ssh_exec;
  * line with its newline, and any bytes that came with it; all of it if the
  * command ended first) and to err_out (may be NULL) up to
  * BERTH_SSH_LINE_MAX bytes of stderr.  Gives up when nothing comes for
- * wait_s + BERTH_SSH_SESSION_TIMEOUT_S seconds, or when stdout gives more
+ * wait_s + the host's command_timeout seconds, or when stdout gives more
  * than BERTH_SSH_LINE_MAX bytes without a newline.
  *
  * Returns the running command, which the caller ends with
@@ -124,8 +129,9 @@ struct berth_ssh_exec *berth_ssh_exec_open(struct berth_ssh *ssh, const char *cm
 					   struct berth_buf *err_out, struct berth_error **err);
 
 /*
- * Sends EOF on the command's stdin, waits (within the session timeout) for
- * it to end and its channel to close, and frees exec.  Accepts NULL.
+ * Sends EOF on the command's stdin, waits (within the host's
+ * command_timeout) for it to end and its channel to close, and frees exec.
+ * Accepts NULL.
  */
 void berth_ssh_exec_close(struct berth_ssh_exec *exec);
 

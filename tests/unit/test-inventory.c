@@ -170,7 +170,11 @@ test_inventory_full_example_applies_defaults_aliases_and_units(void **state)
 	assert_int_equal(h->port, 22);
 	assert_string_equal(h->key, "/srv/berth-lab/id_ed25519");
 	assert_string_equal(h->libvirt_uri, "qemu+libssh2://root@h1.lab/system");
-	assert_int_equal(h->loc.line, 13);
+	assert_int_equal(h->timeouts.connect_s, 10);
+	assert_int_equal(h->timeouts.command_s, 90);
+	assert_int_equal(h->timeouts.libvirt_s, 120);
+	assert_int_equal(h->timeouts.keepalive_s, 3600);
+	assert_int_equal(h->loc.line, 14);
 	assert_int_equal(h->loc.column, 3);
 
 	/* ... Ansible's names set the same fields ... */
@@ -181,6 +185,11 @@ test_inventory_full_example_applies_defaults_aliases_and_units(void **state)
 	assert_string_equal(h->key, "/etc/berth/h2.key");
 	assert_string_equal(h->known_hosts, "/srv/berth-lab/known_hosts");
 	assert_null(h->libvirt_uri);
+	/* defaults: host: sets one timeout; the others stay built in. */
+	assert_int_equal(h->timeouts.command_s, 60);
+	assert_int_equal(h->timeouts.connect_s, 5);
+	assert_int_equal(h->timeouts.libvirt_s, 20);
+	assert_int_equal(h->timeouts.keepalive_s, 5);
 
 	/* ... and an empty host has its name as address and defaults: host:. */
 	h = berth_inventory_host(inv, "h3");
@@ -205,7 +214,7 @@ test_inventory_full_example_applies_defaults_aliases_and_units(void **state)
 	assert_string_equal(d->kernel, "/srv/berth-lab/guest/vmlinuz");
 	assert_string_equal(d->initrd, "/srv/berth-lab/guest/initrd.img");
 	assert_string_equal(d->cmdline, "console=ttyS0 root=/dev/vda");
-	assert_int_equal(d->loc.line, 29);
+	assert_int_equal(d->loc.line, 34);
 	assert_int_equal(d->loc.column, 3);
 	assert_int_equal(d->n_disks, 2);
 	assert_string_equal(d->disks[0].storage, "share");
@@ -213,7 +222,7 @@ test_inventory_full_example_applies_defaults_aliases_and_units(void **state)
 	assert_int_equal(d->disks[0].size_bytes, 64ULL << 20);
 	assert_string_equal(d->disks[0].format, "qcow2");
 	assert_string_equal(d->disks[0].target, "vda");
-	assert_int_equal(d->disks[0].loc.line, 42);
+	assert_int_equal(d->disks[0].loc.line, 47);
 	assert_int_equal(d->disks[0].loc.column, 9);
 	assert_int_equal(d->disks[1].size_bytes, 1ULL << 30);
 	assert_string_equal(d->disks[1].format, "raw");
@@ -265,6 +274,10 @@ test_inventory_built_in_defaults_fill_a_bare_host_and_domain(void **state)
 	assert_null(inv->hosts[0].key);
 	assert_string_equal(inv->hosts[0].known_hosts, "/home/tester/.ssh/known_hosts");
 	assert_null(inv->hosts[0].libvirt_uri);
+	assert_int_equal(inv->hosts[0].timeouts.connect_s, 5);
+	assert_int_equal(inv->hosts[0].timeouts.command_s, 30);
+	assert_int_equal(inv->hosts[0].timeouts.libvirt_s, 20);
+	assert_int_equal(inv->hosts[0].timeouts.keepalive_s, 5);
 	assert_string_equal(inv->hosts[1].key, "/home/tester/.ssh/id_rsa");
 
 	d = &inv->domains[0];
@@ -304,6 +317,60 @@ test_inventory_memory_and_disk_sizes_accept_every_unit(void **state)
 		assert_int_equal(inv->domains[0].memory_kib, cases[i].kib);
 		assert_int_equal(inv->domains[0].disks[0].size_bytes, cases[i].kib * 1024);
 	}
+}
+
+static void
+test_inventory_timeouts_accept_seconds_minutes_and_hours(void **state)
+{
+	static const struct {
+		const char *duration;
+		unsigned seconds;
+	} cases[] = {
+		{ "90", 90 }, { "'90'", 90 }, { "1", 1 }, { "1s", 1 }, { "45s", 45 },
+		{ "5m", 300 }, { "60m", 3600 }, { "1h", 3600 }, { "3600", 3600 }, { "0090s", 90 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		BERTH_AUTOFREE char *text = xasprintf(
+			"hosts:\n  h1:\n    connect_timeout: %s\n    command_timeout: %s\n"
+			"    libvirt_timeout: %s\n    libvirt_keepalive: %s\n",
+			cases[i].duration, cases[i].duration, cases[i].duration, cases[i].duration);
+		BERTH_AUTOPTR(berth_inventory) inv = parse_ok(text);
+		const struct berth_host_timeouts *t = &inv->hosts[0].timeouts;
+
+		assert_int_equal(t->connect_s, cases[i].seconds);
+		assert_int_equal(t->command_s, cases[i].seconds);
+		assert_int_equal(t->libvirt_s, cases[i].seconds);
+		assert_int_equal(t->keepalive_s, cases[i].seconds);
+	}
+}
+
+static void
+test_inventory_timeout_outside_1s_to_1h_or_without_a_unit_is_refused(void **state)
+{
+	static const char *const refused[] = {
+		"-1", "0", "0s", "0m", "5x", "5 s", "5S", "1.5m", "1m30s", "s", "3601", "61m", "2h",
+		"99999999999999999999", "yes", "[1]",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		BERTH_AUTOFREE char *text = xasprintf("hosts: {h1: {command_timeout: %s}}\n",
+						      refused[i]);
+		BERTH_AUTOFREE char *expected = xasprintf(
+			"t.yaml:1:31: host 'h1': 'command_timeout' must be a duration from 1s to 1h "
+			"such as 30s, 5m or 90 (seconds), got %s%s%s",
+			refused[i][0] == '[' ? "" : "'",
+			refused[i][0] == '[' ? "a list" : refused[i],
+			refused[i][0] == '[' ? "" : "'");
+
+		parse_fails(text, expected);
+	}
+	/* The same check under defaults: host:, whose value every host gets. */
+	parse_fails("defaults: {host: {connect_timeout: 0}}\nhosts: {h1: }\n",
+		    "t.yaml:1:36: defaults: host: 'connect_timeout' must be a duration from 1s "
+		    "to 1h such as 30s, 5m or 90 (seconds), got '0'");
 }
 
 static void
@@ -575,6 +642,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_inventory_full_example_applies_defaults_aliases_and_units),
 		cmocka_unit_test(test_inventory_built_in_defaults_fill_a_bare_host_and_domain),
 		cmocka_unit_test(test_inventory_memory_and_disk_sizes_accept_every_unit),
+		cmocka_unit_test(test_inventory_timeouts_accept_seconds_minutes_and_hours),
+		cmocka_unit_test(test_inventory_timeout_outside_1s_to_1h_or_without_a_unit_is_refused),
 		cmocka_unit_test(test_inventory_derived_uuid_is_stable_and_differs_by_name),
 		cmocka_unit_test(test_inventory_disk_targets_default_by_position_past_vdz),
 		cmocka_unit_test(test_inventory_parse_reads_only_len_bytes),

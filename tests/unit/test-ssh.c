@@ -1,6 +1,9 @@
 /*
  * executors/ssh.c: the fingerprint as OpenSSH prints it, shell quoting, a
- * connection loopback refuses, and a real OpenSSH server on loopback
+ * connection loopback refuses, hosts that stall (a listener on loopback
+ * that this test holds silent, or whose queue it keeps full), each given
+ * up after the host's timeout with its stage named, and a real OpenSSH
+ * server on loopback
  * (tests/fixture/sshd.h, on a free port, so known_hosts entries take the
  * "[127.0.0.1]:PORT" form): host-key verification, login, commands with
  * their output and exit status, and commands left running after their
@@ -15,10 +18,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/buf.h"
@@ -114,6 +121,102 @@ test_connect_refused_names_the_host_address_and_port(void **state)
 	assert_null(berth_ssh_connect(&host, &err));
 	assert_int_equal(berth_error_kind(err), BERTH_ERROR_HOST);
 	assert_string_equal(berth_error_message(err), expected);
+}
+
+/*
+ * A socket listening on 127.0.0.1 with the given backlog that nobody
+ * accepts from: the kernel completes connections while its queue has room,
+ * and no one ever says a word on them.  Its port in *port.
+ */
+static int
+unanswered_listener(int backlog, unsigned *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(fd, backlog), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+/* A connection to 127.0.0.1:port started without waiting for it. */
+static int
+connect_nowait(unsigned port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	assert_true(fd >= 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	return fd;
+}
+
+/*
+ * berth_ssh_connect() to 127.0.0.1:port with a 1 s connect_timeout and
+ * command_timeout fails, with a HOST error, in less than 3 s; returns
+ * the message, which the caller frees.
+ */
+static char *
+connect_gives_up_within_the_timeout(unsigned port)
+{
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	struct berth_host host = {
+		.name = "lo", .address = "127.0.0.1", .user = "root", .port = port,
+		.key = "/nonexistent/key", .known_hosts = "/dev/null",
+		.timeouts = { .connect_s = 1, .command_s = 1 },
+	};
+	double start = berth_now_s();
+	double took;
+
+	assert_null(berth_ssh_connect(&host, &err));
+	took = berth_now_s() - start;
+	assert_int_equal(berth_error_kind(err), BERTH_ERROR_HOST);
+	if (took < 0.5 || took > 3.0)
+		fail_msg("gave up after %.1f s, not about 1 s: %s", took, berth_error_message(err));
+	return xstrdup(berth_error_message(err));
+}
+
+static void
+test_ssh_handshake_with_a_silent_host_gives_up_after_command_timeout(void **state)
+{
+	unsigned port;
+	int fd = unanswered_listener(4, &port);
+	BERTH_AUTOFREE char *message = connect_gives_up_within_the_timeout(port);
+	BERTH_AUTOFREE char *expected = xasprintf(
+		"host 'lo': SSH handshake with '127.0.0.1' port %u got no answer within 1 s "
+		"(command_timeout)", port);
+
+	(void)state;
+	assert_string_equal(message, expected);
+	close(fd);
+}
+
+static void
+test_ssh_tcp_connect_to_a_full_queue_gives_up_after_connect_timeout(void **state)
+{
+	unsigned port;
+	int fd = unanswered_listener(0, &port);
+	int filling[4];
+	BERTH_AUTOFREE char *message = NULL;
+	BERTH_AUTOFREE char *expected = xasprintf(
+		"host 'lo': cannot connect to '127.0.0.1' port %u: TCP connect got no answer "
+		"within 1 s (connect_timeout)", port);
+
+	(void)state;
+	/* Past a full accept queue, Linux drops the SYNs: connect() waits. */
+	for (size_t i = 0; i < sizeof(filling) / sizeof(filling[0]); i++)
+		filling[i] = connect_nowait(port);
+	message = connect_gives_up_within_the_timeout(port);
+	assert_string_equal(message, expected);
+	for (size_t i = 0; i < sizeof(filling) / sizeof(filling[0]); i++)
+		close(filling[i]);
+	close(fd);
 }
 
 static void
@@ -213,6 +316,35 @@ test_ssh_reads_megabytes_on_both_streams_without_stalling(void **state)
 	assert_int_equal(out.len, 3000000);
 	assert_int_equal(err_out.len, 3000000);
 	assert_int_equal(status, 0);
+}
+
+static void
+test_ssh_command_silent_past_command_timeout_is_given_up(void **state)
+{
+	BERTH_AUTOPTR(berth_ssh) ssh = NULL;
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	BERTH_AUTOBUF struct berth_buf out = BERTH_BUF_INIT;
+	struct berth_host host = srv.host;
+	double start;
+	int status = -1;
+
+	NEED_SERVER();
+	host.timeouts.command_s = 1;
+	ssh = berth_ssh_connect(&host, NULL);
+	assert_non_null(ssh);
+	/* Output keeps a command going however long it runs ... */
+	assert_int_equal(berth_ssh_run(ssh, "for i in 1 2 3; do sleep 0.6; echo $i; done",
+				       &out, NULL, &status, NULL), 0);
+	assert_string_equal(out.buf, "1\n2\n3\n");
+	/* ... a second of silence ends it. */
+	start = berth_now_s();
+	assert_int_equal(berth_ssh_run(ssh, "echo started; sleep 5", &out, NULL, &status, &err),
+			 -1);
+	assert_true(berth_now_s() - start < 3.0);
+	assert_int_equal(berth_error_kind(err), BERTH_ERROR_HOST);
+	assert_string_equal(berth_error_message(err),
+			    "host 'lo': the command did not finish: the host sent nothing for 1 s "
+			    "(command_timeout)");
 }
 
 static void
@@ -388,9 +520,12 @@ main(void)
 		cmocka_unit_test(test_fingerprint_base64_has_no_padding),
 		cmocka_unit_test(test_shell_quote_survives_single_quotes),
 		cmocka_unit_test(test_connect_refused_names_the_host_address_and_port),
+		cmocka_unit_test(test_ssh_handshake_with_a_silent_host_gives_up_after_command_timeout),
+		cmocka_unit_test(test_ssh_tcp_connect_to_a_full_queue_gives_up_after_connect_timeout),
 		cmocka_unit_test(test_close_accepts_null),
 		cmocka_unit_test(test_ssh_runs_a_command_with_both_streams_and_its_status),
 		cmocka_unit_test(test_ssh_reads_megabytes_on_both_streams_without_stalling),
+		cmocka_unit_test(test_ssh_command_silent_past_command_timeout_is_given_up),
 		cmocka_unit_test(test_ssh_command_killed_by_a_signal_exits_128_plus_it),
 		cmocka_unit_test(test_ssh_exec_returns_the_first_line_while_the_command_runs_on),
 		cmocka_unit_test(test_ssh_exec_close_ends_the_command_before_it_returns),
