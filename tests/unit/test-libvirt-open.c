@@ -9,39 +9,20 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/util.h"
 #include "executors/transport/libvirt.h"
-
-/* A listening socket on 127.0.0.1; its port in *port. */
-static int
-silent_listener(unsigned *port)
-{
-	struct sockaddr_in addr = { .sin_family = AF_INET };
-	socklen_t len = sizeof(addr);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(fd >= 0);
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	assert_int_equal(listen(fd, 4), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&addr, &len), 0);
-	*port = ntohs(addr.sin_port);
-	return fd;
-}
+#include "tests/fixture/sshd.h"
 
 static void
 test_libvirt_open_gives_up_on_a_host_that_never_answers(void **state)
 {
 	BERTH_AUTOPTR(berth_error) err = NULL;
 	unsigned port;
-	int fd = silent_listener(&port);
+	int fd = berth_fx_unanswered_listener(4, &port);
 	char *uri = xasprintf("qemu+libssh2://root@127.0.0.1:%u/system?sshauth=privkey&"
 			      "keyfile=/nonexistent&known_hosts=/dev/null&known_hosts_verify=normal",
 			      port);
@@ -49,6 +30,7 @@ test_libvirt_open_gives_up_on_a_host_that_never_answers(void **state)
 	double start;
 
 	(void)state;
+	assert_true(fd >= 0);
 	berth_libvirt_set_open_timeout(1);
 	start = berth_now_s();
 	assert_null(berth_libvirt_open_uri(uri, &err));

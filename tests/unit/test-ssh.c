@@ -123,24 +123,13 @@ test_connect_refused_names_the_host_address_and_port(void **state)
 	assert_string_equal(berth_error_message(err), expected);
 }
 
-/*
- * A socket listening on 127.0.0.1 with the given backlog that nobody
- * accepts from: the kernel completes connections while its queue has room,
- * and no one ever says a word on them.  Its port in *port.
- */
+/* berth_fx_unanswered_listener(), which must work. */
 static int
 unanswered_listener(int backlog, unsigned *port)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd = berth_fx_unanswered_listener(backlog, port);
 
 	assert_true(fd >= 0);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(fd, backlog), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-	*port = ntohs(sa.sin_port);
 	return fd;
 }
 
