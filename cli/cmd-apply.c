@@ -20,6 +20,7 @@
 #include "core/util.h"
 #include "executors/apply.h"
 #include "executors/transport/lock.h"
+#include "parser/fields.h"
 #include "parser/inventory.h"
 #include "planner/plan.h"
 #include "planner/render.h"
@@ -82,27 +83,16 @@ parse_count(const char *text, unsigned *value, struct berth_error **err)
 	return 0;
 }
 
-/* "90", "90s", "5m", "1h": seconds, at most a day. */
+/* "90", "90s", "5m", "1h": seconds, at most a day (the inventory's way). */
 static int
 parse_duration(const char *text, unsigned *seconds, struct berth_error **err)
 {
-	char *end;
-	unsigned long n = strtoul(text, &end, 10);
-	unsigned long scale = 1;
-
-	if (end != text && berth_streq(end, "m"))
-		scale = 60;
-	else if (end != text && berth_streq(end, "h"))
-		scale = 3600;
-	else if (end == text || (*end != '\0' && !berth_streq(end, "s")))
-		n = ~0UL;
-	if (text[0] == '-' || n > 86400 || n * scale > 86400) {
+	if (!berth_parse_duration(text, 86400, seconds)) {
 		berth_error_set(err, BERTH_ERROR_USAGE,
 				"--lock-timeout must be a duration up to 24h such as 30s, 5m or 1h, got '%s'",
 				text);
 		return -1;
 	}
-	*seconds = (unsigned)(n * scale);
 	return 0;
 }
 

@@ -297,12 +297,8 @@ parse_size_kib(const char *text, uint64_t *kib)
 	return parse_amount(text, units, N_UNITS(units), true, UINT64_MAX, kib);
 }
 
-/*
- * text as seconds: a whole number with no unit, or with s, m or h right
- * after it.  False if it is not one, or more than max seconds.
- */
-static bool
-parse_duration(const char *text, unsigned max, unsigned *seconds)
+bool
+berth_parse_duration(const char *text, unsigned max, unsigned *seconds)
 {
 	static const struct unit units[] = { { "", 1 }, { "s", 1 }, { "m", 60 }, { "h", 3600 } };
 	uint64_t n;
@@ -443,7 +439,7 @@ set_value(struct berth_parse *p, const struct berth_field *f, const char *name,
 		*(unsigned *)slot = (unsigned)n;
 		return 0;
 	case BERTH_FIELD_DURATION:
-		if (!parse_duration(text, f->max, &seconds) || seconds < f->min)
+		if (!berth_parse_duration(text, f->max, &seconds) || seconds < f->min)
 			return fail_type(p, f, name, value, where);
 		*(unsigned *)slot = seconds;
 		return 0;

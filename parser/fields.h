@@ -115,4 +115,12 @@ struct berth_location berth_fields_loc(const struct berth_yaml_node *map, const 
 /* path with a leading "~" or "~/" taken from $HOME.  The caller frees it. */
 char *berth_expand_home(const char *path);
 
+/*
+ * text as seconds: a whole number with no unit, or with s, m or h right
+ * after it ("90", "90s", "5m", "1h"), as the inventory's durations and the
+ * command line's --lock-timeout are written.  Returns true with *seconds
+ * set, or false if text is not one or is more than max seconds.
+ */
+bool berth_parse_duration(const char *text, unsigned max, unsigned *seconds);
+
 #endif /* BERTH_PARSER_FIELDS_H */

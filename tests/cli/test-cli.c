@@ -275,6 +275,20 @@ test_cli_unknown_option_exits_2(void **state)
 	expect(2, NULL, "berth: option '--ver' is ambiguous\n", "--ver");
 }
 
+/* apply's own options are checked before any host is contacted. */
+static void
+test_cli_apply_option_values_are_checked_first(void **state)
+{
+	(void)state;
+	expect(2, NULL, "berth: --lock-timeout must be a duration up to 24h such as 30s, 5m or 1h, "
+	       "got '5x'\nsee 'berth help apply'\n", "apply", "-i", "none.yaml", "--lock-timeout", "5x");
+	expect(2, NULL, "got '25h'", "apply", "-i", "none.yaml", "--lock-timeout", "25h");
+	expect(2, NULL, "berth: --json needs --yes: a JSON result cannot ask for confirmation\n",
+	       "apply", "-i", "none.yaml", "--json");
+	expect(2, NULL, "--parallel must be a number from 1 to 64, got '0'", "apply", "-i",
+	       "none.yaml", "--parallel", "0");
+}
+
 static void
 test_cli_command_usage_errors_exit_2_and_point_to_its_help(void **state)
 {
@@ -622,6 +636,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_cli_unknown_command_exits_2_without_a_far_suggestion),
 		cmocka_unit_test(test_cli_unknown_command_close_to_one_gets_a_suggestion),
 		cmocka_unit_test(test_cli_unknown_option_exits_2),
+		cmocka_unit_test(test_cli_apply_option_values_are_checked_first),
 		cmocka_unit_test(test_cli_command_usage_errors_exit_2_and_point_to_its_help),
 		cmocka_unit_test(test_cli_double_dash_ends_global_options),
 		cmocka_unit_test(test_cli_verbose_twice_logs_debug_lines_to_stderr),
