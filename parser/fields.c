@@ -395,7 +395,8 @@ static int
 set_value(struct berth_parse *p, const struct berth_field *f, const char *name,
 	  const struct berth_yaml_node *value, const char *where, void *obj)
 {
-	void *slot = (char *)obj + f->offset;
+	/* obj is NULL where a section is only checked, not stored. */
+	void *slot = obj != NULL ? (char *)obj + f->offset : NULL;
 	const char *text = value->text;
 	char mac[18];
 	unsigned seconds;
@@ -410,6 +411,14 @@ set_value(struct berth_parse *p, const struct berth_field *f, const char *name,
 	if (value->kind != BERTH_YAML_SCALAR || text[0] == '\0' ||
 	    berth_yaml_is_null(value) || berth_yaml_is_bool(value))
 		return fail_type(p, f, name, value, where);
+	/* No value berth passes on (into XML, a command, a terminal) may hold
+	 * a control character: libvirt's XML cannot even carry most of them. */
+	for (const unsigned char *c = (const unsigned char *)text; *c != '\0'; c++) {
+		if (*c < 0x20 || *c == 0x7f)
+			return berth_parse_fail(p, value->loc,
+						"%s'%s' must not contain control characters (byte 0x%02x)",
+						where, name, *c);
+	}
 
 	switch (f->type) {
 	case BERTH_FIELD_LOCAL_PATH:

@@ -50,6 +50,14 @@ read_string(const struct loader *ld, json_t *step, size_t i, const char *key,
 	}
 	if (!json_is_string(v))
 		return fail(ld, i, key, "not a string");
+	/* What a plan says reaches messages and hosts: one line each, but
+	 * for the domain XML, whose lines are its own. */
+	for (const unsigned char *c = (const unsigned char *)json_string_value(v); *c != '\0'; c++) {
+		bool xml_space = strcmp(key, "xml") == 0 && (*c == '\n' || *c == '\t' || *c == '\r');
+
+		if ((*c < 0x20 || *c == 0x7f) && !xml_space)
+			return fail(ld, i, key, "holds a control character (byte 0x%02x)", *c);
+	}
 	*out = xstrdup(json_string_value(v));
 	return 0;
 }

@@ -84,6 +84,17 @@ strv_push(struct strv *sv, char *s)
 	sv->v[sv->n++] = s;
 }
 
+/* True if v holds s already. */
+static bool
+strv_has(const struct strv *v, const char *s)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		if (strcmp(v->v[i], s) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void
 strv_release(struct strv *sv)
 {
@@ -365,7 +376,10 @@ read_fqdn(struct ssh_parse *ps, size_t at, const char *value, size_t len,
 	return 0;
 }
 
-/* One IPv4 address a line, as getent prints them; anything else is an error. */
+/*
+ * One IPv4 address a line, as getent prints them; anything else is an
+ * error.  An address given twice is kept once ("each once, in order").
+ */
 static int
 read_addresses(struct ssh_parse *ps, size_t at, const char *value, size_t len,
 	       struct berth_error **err)
@@ -384,7 +398,8 @@ read_addresses(struct ssh_parse *ps, size_t at, const char *value, size_t len,
 					at, text);
 			return -1;
 		}
-		strv_push(&ps->addresses, berth_steal_pointer(&line));
+		if (!strv_has(&ps->addresses, line))
+			strv_push(&ps->addresses, berth_steal_pointer(&line));
 		i += n + 1;
 	}
 	return 0;

@@ -245,12 +245,15 @@ berth_ssh_knownhosts_free(struct berth_ssh_knownhosts *kh)
 static bool
 hashed_name_parse(struct line *l)
 {
-	const char *salt = l->hosts + 3;
-	const char *end = strchr(salt, '|');
+	const char *salt, *end;
 	BERTH_AUTOFREE unsigned char *bytes = NULL;
 	size_t len = 0;
 
-	if (strncmp(l->hosts, "|1|", 3) != 0 || end == NULL)
+	if (strncmp(l->hosts, "|1|", 3) != 0)
+		return false;
+	salt = l->hosts + 3;
+	end = strchr(salt, '|');
+	if (end == NULL)
 		return false;
 	bytes = base64_decode(salt, (size_t)(end - salt), &len);
 	if (bytes == NULL || len != sizeof(l->salt))
