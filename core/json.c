@@ -1,27 +1,10 @@
 /* Reading JSON files: see json.h. */
 #include "core/json.h"
+#include "core/buf.h"
+#include "core/util.h"
 
 #include <errno.h>
 #include <stdio.h>
-
-/*
- * jansson's message quotes the input near the error, which may hold a
- * newline or a terminal escape: written with those bytes as \xNN, so that
- * the message stays one line and cannot drive a terminal.
- */
-static void
-escape_controls(char *out, size_t size, const char *text)
-{
-	size_t n = 0;
-
-	for (const unsigned char *c = (const unsigned char *)text; *c != '\0' && n + 5 < size; c++) {
-		if (*c < 0x20 || *c == 0x7f)
-			n += (size_t)snprintf(out + n, size - n, "\\x%02x", *c);
-		else
-			out[n++] = (char)*c;
-	}
-	out[n] = '\0';
-}
 
 json_t *
 berth_json_load_file(const char *path, struct berth_error **err)
@@ -45,11 +28,13 @@ berth_json_load_file(const char *path, struct berth_error **err)
 	}
 	fclose(fp);
 	if (value == NULL) {
-		char text[4 * JSON_ERROR_TEXT_LENGTH + 1];
+		/* jansson quotes the input near the error, which may hold a
+		 * newline or a terminal escape. */
+		BERTH_AUTOBUF struct berth_buf text = BERTH_BUF_INIT;
 
-		escape_controls(text, sizeof(text), jerr.text);
+		berth_buf_add_escaped(&text, jerr.text);
 		berth_error_set(err, BERTH_ERROR_INPUT, "%s:%d:%d: %s",
-				path, jerr.line, jerr.column, text);
+				path, jerr.line, jerr.column, text.buf);
 	}
 	return value;
 }

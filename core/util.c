@@ -99,3 +99,24 @@ berth_kib_text(char *text, size_t size, uint64_t kib)
 		snprintf(text, size, "%" PRIu64 " KiB", kib);
 	return text;
 }
+
+void
+berth_buf_add_escaped(struct berth_buf *b, const char *text)
+{
+	for (const unsigned char *c = (const unsigned char *)text; *c != '\0'; c++) {
+		if (*c < 0x20 || *c == 0x7f)
+			berth_buf_addf(b, "\\x%02X", *c);
+		else
+			berth_buf_addch(b, (char)*c);
+	}
+}
+
+unsigned char
+berth_first_control(const char *text)
+{
+	for (const unsigned char *c = (const unsigned char *)text; *c != '\0'; c++) {
+		if (*c < 0x20 || *c == 0x7f)
+			return *c;
+	}
+	return 0;
+}

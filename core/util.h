@@ -49,4 +49,16 @@ double berth_now_s(void);
  */
 const char *berth_kib_text(char *text, size_t size, uint64_t kib);
 
+struct berth_buf;
+
+/*
+ * Appends text to b with each control byte (below 0x20, and 0x7f) written
+ * as \xHH, so that a quoted value keeps a message on one line and cannot
+ * drive a terminal.  Cannot fail.
+ */
+void berth_buf_add_escaped(struct berth_buf *b, const char *text);
+
+/* The first control byte (below 0x20, or 0x7f) in text, or 0 if none. */
+unsigned char berth_first_control(const char *text);
+
 #endif /* BERTH_CORE_UTIL_H */

@@ -29,12 +29,7 @@ berth_parse_fail(struct berth_parse *p, struct berth_location loc, const char *f
 	message = xvasprintf(fmt, ap);
 	va_end(ap);
 	/* One line, whatever the quoted values hold: control bytes as \xHH. */
-	for (const unsigned char *c = (const unsigned char *)message; *c != '\0'; c++) {
-		if (*c < 0x20 || *c == 0x7f)
-			berth_buf_addf(&line, "\\x%02X", *c);
-		else
-			berth_buf_addch(&line, (char)*c);
-	}
+	berth_buf_add_escaped(&line, message);
 	berth_error_set(p->err, BERTH_ERROR_INPUT, "%s:%u:%u: %s",
 			p->path, loc.line, loc.column, line.buf);
 	return -1;
@@ -413,12 +408,10 @@ set_value(struct berth_parse *p, const struct berth_field *f, const char *name,
 		return fail_type(p, f, name, value, where);
 	/* No value berth passes on (into XML, a command, a terminal) may hold
 	 * a control character: libvirt's XML cannot even carry most of them. */
-	for (const unsigned char *c = (const unsigned char *)text; *c != '\0'; c++) {
-		if (*c < 0x20 || *c == 0x7f)
-			return berth_parse_fail(p, value->loc,
-						"%s'%s' must not contain control characters (byte 0x%02x)",
-						where, name, *c);
-	}
+	if (berth_first_control(text) != 0)
+		return berth_parse_fail(p, value->loc,
+					"%s'%s' must not contain control characters (byte 0x%02x)",
+					where, name, berth_first_control(text));
 
 	switch (f->type) {
 	case BERTH_FIELD_LOCAL_PATH:
