@@ -5,6 +5,9 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "core/buf.h"
+#include "core/util.h"
+
 struct berth_error {
 	enum berth_error_kind kind;
 	char *message;
@@ -20,6 +23,23 @@ static const int exit_codes[] = {
 _Static_assert(sizeof(exit_codes) / sizeof(exit_codes[0]) == BERTH_ERROR_LAST,
 	       "exit_codes must have one entry per enum berth_error_kind");
 
+/*
+ * A message is one line whatever it quotes (a host's error text, a value
+ * read from facts): control bytes in text are written as \xNN.  Takes text
+ * and returns it, or its escaped copy.
+ */
+static char *
+one_line(char *text)
+{
+	struct berth_buf escaped = BERTH_BUF_INIT;
+
+	if (berth_first_control(text) == 0)
+		return text;
+	berth_buf_add_escaped(&escaped, text);
+	free(text);
+	return berth_buf_detach(&escaped);
+}
+
 static void
 record(struct berth_error **err, enum berth_error_kind kind, char *message)
 {
@@ -27,7 +47,7 @@ record(struct berth_error **err, enum berth_error_kind kind, char *message)
 
 	assert((unsigned)kind < BERTH_ERROR_LAST);
 	e->kind = kind;
-	e->message = message;
+	e->message = one_line(message);
 	*err = e;
 }
 
@@ -76,7 +96,7 @@ berth_error_prefix(struct berth_error **err, const char *fmt, ...)
 	va_end(ap);
 	message = xasprintf("%s%s", context, (*err)->message);
 	free((*err)->message);
-	(*err)->message = message;
+	(*err)->message = one_line(message);
 }
 
 const char *

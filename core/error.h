@@ -17,7 +17,8 @@
  * Rules: err may be NULL (the caller does not want the details); the first
  * error recorded wins, and later berth_error_set() calls on an already set
  * *err are dropped, so the root cause is what the user sees.  Messages are one
- * greppable string with values quoted and the place named (STYLE.md).
+ * greppable string with values quoted and the place named (STYLE.md), and
+ * always one line: control bytes in what they quote are stored as \xNN.
  */
 #ifndef BERTH_CORE_ERROR_H
 #define BERTH_CORE_ERROR_H

@@ -7,6 +7,7 @@
  * left out and reads as its zero value, so a new fact does not make every
  * facts file written before it invalid.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "core/facts.h"
@@ -298,6 +299,21 @@ get_strv(struct reader *r, json_t *obj, const char *where, const char *key, size
 	return v;
 }
 
+/* True if s is 36 characters of hex digits and '-' in the 8-4-4-4-12 places. */
+static bool
+uuid_shaped(const char *s)
+{
+	if (strlen(s) != 36)
+		return false;
+	for (size_t i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
+	}
+	return true;
+}
+
 static void
 read_domain(struct reader *r, json_t *o, const char *where, struct berth_domain_fact *d)
 {
@@ -309,7 +325,7 @@ read_domain(struct reader *r, json_t *o, const char *where, struct berth_domain_
 	d->name = get_str(r, o, where, "name", KEY_REQUIRED);
 	uuid = get_str(r, o, where, "uuid", KEY_REQUIRED);
 	if (uuid != NULL) {
-		if (strlen(uuid) != 36)
+		if (!uuid_shaped(uuid))
 			wrong(r, where, "uuid", "a UUID like 8-4-4-4-12 hex digits");
 		else
 			memcpy(d->uuid, uuid, 37);
@@ -382,6 +398,8 @@ read_host(struct reader *r, json_t *o, const char *where, struct berth_host_fact
 	h->libvirt_version = (unsigned long)get_uint(r, o, where, "libvirt_version", KEY_OPTIONAL);
 	h->qemu_version = (unsigned long)get_uint(r, o, where, "qemu_version", KEY_OPTIONAL);
 	h->host_uuid = get_str(r, o, where, "host_uuid", KEY_OPTIONAL);
+	if (h->host_uuid != NULL && !uuid_shaped(h->host_uuid))
+		wrong(r, where, "host_uuid", "a UUID like 8-4-4-4-12 hex digits");
 	h->bridges = get_strv(r, o, where, "bridges", &h->n_bridges);
 	if ((a = get_array(r, o, where, "exports", KEY_OPTIONAL)) != NULL) {
 		h->exports = xcalloc(json_array_size(a) + 1, sizeof(*h->exports));

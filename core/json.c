@@ -27,14 +27,10 @@ berth_json_load_file(const char *path, struct berth_error **err)
 		return NULL;
 	}
 	fclose(fp);
-	if (value == NULL) {
-		/* jansson quotes the input near the error, which may hold a
-		 * newline or a terminal escape. */
-		BERTH_AUTOBUF struct berth_buf text = BERTH_BUF_INIT;
-
-		berth_buf_add_escaped(&text, jerr.text);
+	/* jansson quotes the input near the error; berth_error_set() keeps
+	 * a newline or a terminal escape in it from reaching the terminal. */
+	if (value == NULL)
 		berth_error_set(err, BERTH_ERROR_INPUT, "%s:%d:%d: %s",
-				path, jerr.line, jerr.column, text.buf);
-	}
+				path, jerr.line, jerr.column, jerr.text);
 	return value;
 }

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/util.h"
 
 static const char *const level_names[] = {
 	[BERTH_LOG_ERROR] = "error",
@@ -95,6 +96,7 @@ void
 berth_log_vwrite(enum berth_log_level level, const char *fmt, va_list ap)
 {
 	BERTH_AUTOBUF struct berth_buf line = BERTH_BUF_INIT;
+	BERTH_AUTOBUF struct berth_buf message = BERTH_BUF_INIT;
 	FILE *fp = atomic_load(&output);
 
 	if (fp == NULL)
@@ -105,8 +107,10 @@ berth_log_vwrite(enum berth_log_level level, const char *fmt, va_list ap)
 	if (atomic_load(&timestamps))
 		add_timestamp(&line);
 	berth_buf_addf(&line, "%s: ", berth_log_level_name(level));
-	berth_buf_vaddf(&line, fmt, ap);
-	berth_buf_trim_trailing_newline(&line);
+	berth_buf_vaddf(&message, fmt, ap);
+	berth_buf_trim_trailing_newline(&message);
+	/* One line, whatever a host's error text holds: control bytes as \xNN. */
+	berth_buf_add_escaped(&line, message.buf);
 	berth_buf_addch(&line, '\n');
 
 	flockfile(fp);

@@ -8,6 +8,7 @@
 
 #include "core/buf.h"
 #include "core/plan.h"
+#include "core/util.h"
 
 struct berth_plan *
 berth_plan_new(void)
@@ -48,8 +49,16 @@ struct berth_step *
 berth_plan_add_step(struct berth_plan *plan, enum berth_step_kind kind,
 		    const char *host, const char *domain, const char *reason_fmt, ...)
 {
+	struct berth_buf reason = BERTH_BUF_INIT;
+	BERTH_AUTOFREE char *text = NULL;
 	struct berth_step *s;
 	va_list ap;
+
+	va_start(ap, reason_fmt);
+	text = xvasprintf(reason_fmt, ap);
+	va_end(ap);
+	/* A reason quotes what hosts report; it is printed and saved as one line. */
+	berth_buf_add_escaped(&reason, text);
 
 	plan->steps = xreallocarray(plan->steps, plan->n_steps + 1, sizeof(*plan->steps));
 	s = &plan->steps[plan->n_steps++];
@@ -58,9 +67,7 @@ berth_plan_add_step(struct berth_plan *plan, enum berth_step_kind kind,
 	s->kind = kind;
 	s->host = host != NULL ? xstrdup(host) : NULL;
 	s->domain = domain != NULL ? xstrdup(domain) : NULL;
-	va_start(ap, reason_fmt);
-	s->reason = xvasprintf(reason_fmt, ap);
-	va_end(ap);
+	s->reason = berth_buf_detach(&reason);
 	return s;
 }
 

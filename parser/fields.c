@@ -22,16 +22,13 @@ int
 berth_parse_fail(struct berth_parse *p, struct berth_location loc, const char *fmt, ...)
 {
 	BERTH_AUTOFREE char *message = NULL;
-	BERTH_AUTOBUF struct berth_buf line = BERTH_BUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
 	message = xvasprintf(fmt, ap);
 	va_end(ap);
-	/* One line, whatever the quoted values hold: control bytes as \xHH. */
-	berth_buf_add_escaped(&line, message);
 	berth_error_set(p->err, BERTH_ERROR_INPUT, "%s:%u:%u: %s",
-			p->path, loc.line, loc.column, line.buf);
+			p->path, loc.line, loc.column, message);
 	return -1;
 }
 

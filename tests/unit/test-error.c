@@ -103,6 +103,22 @@ test_error_clear_frees_and_allows_a_new_error(void **state)
 	assert_string_equal(berth_error_message(err), "second");
 }
 
+static void
+test_error_message_is_one_line_whatever_it_quotes(void **state)
+{
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	BERTH_AUTOPTR(berth_error) errno_err = NULL;
+
+	(void)state;
+	berth_error_set(&err, BERTH_ERROR_HOST, "host says '%s'", "a\nb\x1b[2J");
+	assert_string_equal(berth_error_message(err), "host says 'a\\x0Ab\\x1B[2J'");
+	berth_error_prefix(&err, "host '%s': ", "h\r1");
+	assert_string_equal(berth_error_message(err), "host 'h\\x0D1': host says 'a\\x0Ab\\x1B[2J'");
+	berth_error_set_errno(&errno_err, BERTH_ERROR_SYSTEM, EIO, "cannot read '%s'", "x\ty");
+	assert_string_equal(berth_error_message(errno_err),
+			    "cannot read 'x\\x09y': Input/output error");
+}
+
 int
 main(void)
 {
@@ -114,6 +130,7 @@ main(void)
 		cmocka_unit_test(test_error_prefix_puts_context_in_front),
 		cmocka_unit_test(test_error_exit_code_is_2_for_usage_and_input_else_1),
 		cmocka_unit_test(test_error_clear_frees_and_allows_a_new_error),
+		cmocka_unit_test(test_error_message_is_one_line_whatever_it_quotes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -110,9 +110,11 @@ test_log_formats_one_line_per_message(void **state)
 	berth_log_set_level(BERTH_LOG_INFO);
 	berth_log_info("host '%s': %d domains", "kvm1", 3);
 	berth_log_warn("ends in a newline already\n");
+	berth_log_warn("host says '%s'", "a\nberth: error: forged\x1b[2J");
 	assert_string_equal(logged(state),
 			    "berth: info: host 'kvm1': 3 domains\n"
-			    "berth: warning: ends in a newline already\n");
+			    "berth: warning: ends in a newline already\n"
+			    "berth: warning: host says 'a\\x0Aberth: error: forged\\x1B[2J'\n");
 }
 
 static void
