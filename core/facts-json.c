@@ -92,6 +92,21 @@ domain_to_json(const struct berth_domain_fact *d)
 }
 
 static json_t *
+leases_to_json(const struct berth_export_fact *e)
+{
+	json_t *a = checked(json_array());
+
+	for (size_t i = 0; i < e->n_leases; i++) {
+		json_t *l = checked(json_object());
+
+		set(l, "image", json_string(e->leases[i].image));
+		set(l, "holder", json_string(e->leases[i].holder));
+		append(a, l);
+	}
+	return a;
+}
+
+static json_t *
 host_to_json(const struct berth_host_fact *h)
 {
 	json_t *o = checked(json_object());
@@ -125,6 +140,7 @@ host_to_json(const struct berth_host_fact *h)
 
 		set(e, "path", json_string(h->exports[i].path));
 		set(e, "files", strv_to_json(h->exports[i].files, h->exports[i].n_files));
+		set(e, "leases", leases_to_json(&h->exports[i]));
 		append(exports, e);
 	}
 	set(o, "exports", exports);
@@ -314,6 +330,34 @@ uuid_shaped(const char *s)
 	return true;
 }
 
+/* An export's "leases": [{"image": NAME, "holder": HOST}], in order of image. */
+static void
+read_leases(struct reader *r, json_t *o, const char *where, struct berth_export_fact *e)
+{
+	json_t *a = get_array(r, o, where, "leases", KEY_OPTIONAL);
+
+	if (a == NULL)
+		return;
+	e->leases = xcalloc(json_array_size(a) + 1, sizeof(*e->leases));
+	for (size_t i = 0; i < json_array_size(a) && !r->failed; i++) {
+		json_t *l = element_object(r, a, i, where, "leases");
+		BERTH_AUTOFREE char *at = xasprintf("%s.leases[%zu]", where, i);
+		struct berth_lease_fact *lf = &e->leases[i];
+
+		if (l == NULL)
+			break;
+		lf->image = get_str(r, l, at, "image", KEY_REQUIRED);
+		lf->holder = get_str(r, l, at, "holder", KEY_REQUIRED);
+		e->n_leases++;
+		if (r->failed)
+			break;
+		if (i > 0 && strcmp(e->leases[i - 1].image, lf->image) >= 0) {
+			wrong(r, at, "image", "a name after the previous lease's, in byte order, each once");
+			break;
+		}
+	}
+}
+
 static void
 read_domain(struct reader *r, json_t *o, const char *where, struct berth_domain_fact *d)
 {
@@ -411,6 +455,7 @@ read_host(struct reader *r, json_t *o, const char *where, struct berth_host_fact
 				break;
 			h->exports[i].path = get_str(r, e, at, "path", KEY_REQUIRED);
 			h->exports[i].files = get_strv(r, e, at, "files", &h->exports[i].n_files);
+			read_leases(r, e, at, &h->exports[i]);
 			h->n_exports++;
 		}
 	}

@@ -51,6 +51,11 @@ berth_host_fact_clear(struct berth_host_fact *h)
 	for (size_t i = 0; i < h->n_exports; i++) {
 		free(h->exports[i].path);
 		free_strv(h->exports[i].files, h->exports[i].n_files);
+		for (size_t j = 0; j < h->exports[i].n_leases; j++) {
+			free(h->exports[i].leases[j].image);
+			free(h->exports[i].leases[j].holder);
+		}
+		free(h->exports[i].leases);
 	}
 	free(h->exports);
 	for (size_t i = 0; i < h->n_domains; i++)
@@ -86,6 +91,16 @@ berth_host_fact_domain(const struct berth_host_fact *h, const char *name)
 	for (size_t i = 0; i < h->n_domains; i++) {
 		if (berth_streq(h->domains[i].name, name))
 			return &h->domains[i];
+	}
+	return NULL;
+}
+
+const char *
+berth_export_fact_lease(const struct berth_export_fact *e, const char *image)
+{
+	for (size_t i = 0; i < e->n_leases; i++) {
+		if (berth_streq(e->leases[i].image, image))
+			return e->leases[i].holder;
 	}
 	return NULL;
 }

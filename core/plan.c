@@ -107,6 +107,8 @@ static const struct berth_step_field_desc fields[] = {
 				     offsetof(struct berth_step, state), NULL },
 	[BERTH_STEP_FIELD_XML] = { "xml", BERTH_STEP_FIELD_STRING,
 				   offsetof(struct berth_step, xml), NULL },
+	[BERTH_STEP_FIELD_PREVIOUS] = { "previous", BERTH_STEP_FIELD_STRING,
+					offsetof(struct berth_step, previous), NULL },
 };
 _Static_assert(sizeof(fields) / sizeof(fields[0]) == BERTH_STEP_FIELD_LAST,
 	       "a descriptor for every step field");

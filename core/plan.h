@@ -59,6 +59,7 @@ struct berth_step {
 	char *uri;			/* the libvirt URI the source reaches dest at */
 	char *state;			/* verify: "running" or "shutoff" */
 	char *xml;			/* the domain XML to define */
+	char *previous;			/* lease: its holder when planned, "" none */
 	char *reason;			/* why the step exists, for people */
 	unsigned *deps;			/* ids of the steps this one waits for */
 	size_t n_deps;

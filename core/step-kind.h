@@ -38,6 +38,7 @@ enum berth_step_field {
 	BERTH_STEP_FIELD_URI,
 	BERTH_STEP_FIELD_STATE,
 	BERTH_STEP_FIELD_XML,
+	BERTH_STEP_FIELD_PREVIOUS,
 	BERTH_STEP_FIELD_LAST,
 };
 
@@ -50,6 +51,7 @@ enum berth_step_field {
 #define BERTH_STEP_F_URI (1u << BERTH_STEP_FIELD_URI)
 #define BERTH_STEP_F_STATE (1u << BERTH_STEP_FIELD_STATE)
 #define BERTH_STEP_F_XML (1u << BERTH_STEP_FIELD_XML)
+#define BERTH_STEP_F_PREVIOUS (1u << BERTH_STEP_FIELD_PREVIOUS)
 
 enum berth_step_kind {
 #define BERTH_STEP_KIND(id, ops, name, symbol, summary, class, fields, host_text, after_failure) \

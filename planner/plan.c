@@ -21,7 +21,6 @@ struct emitter {
 	struct berth_plan *plan;
 	const struct berth_planner *pl;
 	const struct berth_placement *p;	/* the domain being emitted; NULL for images */
-	struct berth_name_index images;	/* image path -> step id (as a pointer) */
 	unsigned last;			/* the domain's last step so far, 0: none */
 };
 
@@ -94,26 +93,50 @@ emit_images(struct emitter *em, const struct berth_planner *pl,
 {
 	for (size_t i = 0; i < p->n_missing; i++) {
 		const struct berth_disk *disk = p->missing[i].disk;
-		char *path = berth_disk_path(pl->inv, disk);
 		struct berth_step *s;
-		const void *known = berth_name_index_find(&em->images, path);
 
-		if (known != NULL) {	/* another domain's step creates it */
-			ids[i] = (unsigned)(uintptr_t)known;
-			free(path);
-			continue;
-		}
+		/* No two disks share an image (preflight "image-owner"). */
 		em->last = 0;
 		s = add_step(em, BERTH_STEP_IMAGE_CREATE, p->missing[i].server->name, NULL,
 			     "%s needs disk image %s on storage %s; it is not there",
 			     p->want->name, disk->image, disk->storage);
-		s->path = path;
+		s->path = berth_disk_path(pl->inv, disk);
 		s->format = xstrdup(disk->format);
 		s->size_bytes = disk->size_bytes;
 		ids[i] = s->id;
-		berth_name_index_add(&em->images, s->path, (void *)(uintptr_t)s->id);
 	}
 	em->last = 0;
+}
+
+/*
+ * The lease steps that give p's images to its inventory host, in the
+ * domain's chain: before it is defined or started there, after it has
+ * migrated there.
+ */
+static void
+emit_leases(struct emitter *em, const struct berth_placement *p)
+{
+	const struct berth_domain *d = p->want;
+
+	for (size_t i = 0; i < p->n_leases; i++) {
+		const struct berth_lease_need *l = &p->leases[i];
+		struct berth_step *s;
+
+		if (!berth_lease_moves(p, i))
+			continue;
+		if (l->holder == NULL)
+			s = add_step(em, BERTH_STEP_LEASE, l->server->name, d->name,
+				     "no host holds the lease on %s's image %s on storage %s; %s belongs on %s",
+				     d->name, l->disk->image, l->disk->storage, d->name, d->host);
+		else
+			s = add_step(em, BERTH_STEP_LEASE, l->server->name, d->name,
+				     "the lease on %s's image %s on storage %s names %s; %s belongs on %s",
+				     d->name, l->disk->image, l->disk->storage, l->holder, d->name,
+				     d->host);
+		s->path = xstrdup(l->path);
+		s->dest = xstrdup(d->host);
+		s->previous = xstrdup(l->holder != NULL ? l->holder : "");
+	}
 }
 
 /* A start of d on its host, which needs d's memory free there. */
@@ -134,6 +157,7 @@ emit_create(struct emitter *em, const struct berth_planner *pl, const struct ber
 	struct berth_step *s;
 
 	emit_images(em, pl, p, images);
+	emit_leases(em, p);
 	s = add_step(em, BERTH_STEP_DEFINE, d->host, d->name,
 		     "%s is not defined on any host", d->name);
 	s->xml = berth_domain_xml_servers(pl->inv, pl->servers, d);
@@ -185,10 +209,12 @@ emit_placement(struct emitter *em, const struct berth_planner *pl,
 		s->expect.definition = berth_definition_digest(p->have);
 		s->expect.memory_kib = p->have->memory_kib;
 		berth_step_expect_host(s, d->host, host_uuid(pl, d->host));
+		emit_leases(em, p);
 		if (p->redefine)
 			emit_redefine(em, pl, p, true);
 		break;
 	case BERTH_MOVE_NONE:
+		emit_leases(em, p);
 		if (p->redefine)
 			emit_redefine(em, pl, p, p->have->state == BERTH_DOM_RUNNING);
 		if (p->start)
@@ -226,9 +252,7 @@ berth_plan_make(const struct berth_inventory *inv, const struct berth_facts *fac
 	em.plan = berth_plan_new();
 	em.pl = pl;
 	snprintf(em.plan->inventory_sha256, sizeof(em.plan->inventory_sha256), "%s", inv->sha256);
-	berth_name_index_init(&em.images, 0);
 	for (size_t i = 0; i < pl->n_placements; i++)
 		emit_placement(&em, pl, &pl->placements[i]);
-	berth_name_index_release(&em.images);
 	return em.plan;
 }

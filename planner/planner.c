@@ -31,7 +31,13 @@ berth_planner_share(const struct berth_planner *pl, const char *name)
 bool
 berth_placement_acts(const struct berth_placement *p)
 {
-	return p->move != BERTH_MOVE_NONE || p->redefine || p->start || p->stop;
+	return p->move != BERTH_MOVE_NONE || p->redefine || p->start || p->stop || p->relabel;
+}
+
+bool
+berth_lease_moves(const struct berth_placement *p, size_t i)
+{
+	return !berth_streq(p->leases[i].holder, p->want->host);
 }
 
 bool
@@ -108,6 +114,10 @@ index_shares(struct berth_planner *pl)
 		berth_name_index_init(&sh->files, sh->export != NULL ? sh->export->n_files : 0);
 		for (size_t j = 0; sh->export != NULL && j < sh->export->n_files; j++)
 			berth_name_index_add(&sh->files, sh->export->files[j], sh->export->files[j]);
+		berth_name_index_init(&sh->leases, sh->export != NULL ? sh->export->n_leases : 0);
+		for (size_t j = 0; sh->export != NULL && j < sh->export->n_leases; j++)
+			berth_name_index_add(&sh->leases, sh->export->leases[j].image,
+					     sh->export->leases[j].holder);
 		berth_name_index_add(&pl->shares, sh->storage->name, sh);
 	}
 }
@@ -160,12 +170,37 @@ find_missing_images(const struct berth_planner *pl, struct berth_placement *p)
 	}
 }
 
+/* The leases on p's images, on the shares whose export berth observed. */
+static void
+find_leases(const struct berth_planner *pl, struct berth_placement *p)
+{
+	const struct berth_domain *d = p->want;
+
+	p->leases = xcalloc(d->n_disks, sizeof(*p->leases));
+	for (size_t i = 0; i < d->n_disks; i++) {
+		const struct berth_share *sh = berth_planner_share(pl, d->disks[i].storage);
+		BERTH_AUTOFREE char *image = NULL;
+
+		if (sh == NULL || sh->export == NULL || sh->server == NULL)
+			continue;
+		image = berth_disk_path(pl->inv, &d->disks[i]);
+		p->leases[p->n_leases++] = (struct berth_lease_need){
+			.disk = &d->disks[i],
+			.server = sh->server,
+			.path = xasprintf("%s.berth-lease", image),
+			.holder = berth_name_index_find(&sh->leases, d->disks[i].image),
+		};
+		p->relabel = p->relabel || berth_lease_moves(p, p->n_leases - 1);
+	}
+}
+
 static void
 decide(const struct berth_planner *pl, struct berth_placement *p)
 {
 	bool want_running = p->want->state == BERTH_POWER_RUNNING;
 	bool running_there;
 
+	find_leases(pl, p);
 	if (p->n_found == 0) {
 		p->move = BERTH_MOVE_CREATE;
 		p->start = want_running;
@@ -234,11 +269,16 @@ berth_planner_free(struct berth_planner *pl)
 	for (size_t i = 0; i < pl->n_placements; i++) {
 		free(pl->placements[i].found);
 		free(pl->placements[i].missing);
+		for (size_t j = 0; j < pl->placements[i].n_leases; j++)
+			free(pl->placements[i].leases[j].path);
+		free(pl->placements[i].leases);
 		berth_buf_release(&pl->placements[i].why);
 	}
 	free(pl->placements);
-	for (size_t i = 0; i < pl->inv->n_storage; i++)
+	for (size_t i = 0; i < pl->inv->n_storage; i++) {
 		berth_name_index_release(&pl->share[i].files);
+		berth_name_index_release(&pl->share[i].leases);
+	}
 	free(pl->share);
 	free(pl->servers);
 	berth_name_index_release(&pl->shares);

@@ -47,6 +47,17 @@ struct berth_missing_image {
 	const struct berth_host *server;	/* the storage server (inventory) */
 };
 
+/*
+ * The lease on one of a domain's images (core/facts.h): where it is and
+ * whom it names now.  Only for shares whose export berth observed.
+ */
+struct berth_lease_need {
+	const struct berth_disk *disk;
+	const struct berth_host *server;	/* the storage server (inventory) */
+	char *path;				/* IMAGE-PATH.berth-lease on the server */
+	const char *holder;			/* its host now, NULL: no lease */
+};
+
 /* One inventory domain: where it is, where it goes, what it needs. */
 struct berth_placement {
 	const struct berth_domain *want;
@@ -66,6 +77,9 @@ struct berth_placement {
 	bool stop;			/* ends shut off, running there now */
 	struct berth_missing_image *missing;	/* for BERTH_MOVE_CREATE and _LIVE */
 	size_t n_missing;
+	struct berth_lease_need *leases;	/* one per disk on an observed share */
+	size_t n_leases;
+	bool relabel;			/* a lease does not name want->host yet */
 };
 
 /* What the planner knows about one storage share of the inventory. */
@@ -75,6 +89,7 @@ struct berth_share {
 	const struct berth_host_fact *server_fact;	/* NULL if not in facts */
 	const struct berth_export_fact *export;		/* NULL if not observed */
 	struct berth_name_index files;			/* file names in export */
+	struct berth_name_index leases;			/* image -> holder, in export */
 };
 
 struct berth_planner {
@@ -119,6 +134,9 @@ const struct berth_share *berth_planner_share(const struct berth_planner *pl, co
 
 /* True if the placement adds steps on its destination host. */
 bool berth_placement_acts(const struct berth_placement *p);
+
+/* True if lease i of p does not name p's inventory host yet. */
+bool berth_lease_moves(const struct berth_placement *p, size_t i);
 
 /* True if the domain will run on its destination and does not run there now. */
 bool berth_placement_arrives_running(const struct berth_placement *p);

@@ -526,6 +526,87 @@ check_uuid_unique(const struct berth_planner *pl, struct berth_error **err)
 	return 0;
 }
 
+/* No two inventory domains use one disk image: each image has one lease. */
+static int
+check_image_owner(const struct berth_planner *pl, struct berth_error **err)
+{
+	struct berth_name_index owners;
+	char **keys = NULL;
+	size_t n_keys = 0;
+	int rc = 0;
+
+	berth_name_index_init(&owners, pl->n_placements);
+	for (size_t i = 0; i < pl->n_placements && rc == 0; i++) {
+		const struct berth_domain *d = pl->placements[i].want;
+
+		for (size_t j = 0; j < d->n_disks && rc == 0; j++) {
+			char *key = berth_disk_path(pl->inv, &d->disks[j]);
+			const struct berth_domain *other = berth_name_index_add(&owners, key, d);
+
+			keys = xreallocarray(keys, n_keys + 1, sizeof(*keys));
+			keys[n_keys++] = key;
+			if (other == NULL)
+				continue;
+			if (other == d)
+				berth_error_set(err, BERTH_ERROR_INPUT,
+						"domain '%s' uses disk image '%s' on storage '%s' twice: give each disk its own image in the inventory",
+						d->name, d->disks[j].image, d->disks[j].storage);
+			else
+				berth_error_set(err, BERTH_ERROR_INPUT,
+						"domains '%s' and '%s' both use disk image '%s' on storage '%s': two QEMUs writing one image corrupt it; give one of them another image in the inventory",
+						other->name, d->name, d->disks[j].image,
+						d->disks[j].storage);
+			rc = -1;
+		}
+	}
+	berth_name_index_release(&owners);
+	for (size_t i = 0; i < n_keys; i++)
+		free(keys[i]);
+	free(keys);
+	return rc;
+}
+
+/*
+ * A lease that the plan takes from another host names a host that berth
+ * sees, where the domain does not run: else a QEMU there may still hold
+ * the image, and starting the domain here would run it twice.
+ */
+static int
+check_leases(const struct berth_planner *pl, struct berth_error **err)
+{
+	for (size_t i = 0; i < pl->n_placements; i++) {
+		const struct berth_placement *p = &pl->placements[i];
+
+		if (p->n_found > 1 || p->move == BERTH_MOVE_COLD)
+			continue;	/* refused by their own checks */
+		for (size_t j = 0; j < p->n_leases; j++) {
+			const struct berth_lease_need *l = &p->leases[j];
+			const struct berth_host_fact *h;
+
+			if (!berth_lease_moves(p, j) || l->holder == NULL ||
+			    (p->src != NULL && berth_streq(l->holder, p->src->name)))
+				continue;
+			if (berth_planner_host(pl, l->holder) == NULL) {
+				berth_error_set(err, BERTH_ERROR_HOST,
+						"domain '%s': its disk image '%s' on storage '%s' is leased to host '%s', which the inventory does not name: a QEMU there may still run it, and running it on '%s' too would corrupt the image; shut it down on '%s', then remove the lease '%s' on '%s', or add '%s' to the inventory",
+						p->want->name, l->disk->image, l->disk->storage, l->holder,
+						p->want->host, l->holder, l->path, l->server->name,
+						l->holder);
+				return -1;
+			}
+			h = berth_planner_host_fact(pl, l->holder);
+			if (h == NULL || !h->reachable) {
+				berth_error_set(err, BERTH_ERROR_HOST,
+						"domain '%s': its disk image '%s' on storage '%s' is leased to host '%s', which is unreachable: berth cannot tell whether a QEMU there still runs it; make '%s' reachable, or, once no QEMU there uses the image, remove the lease '%s' on '%s'",
+						p->want->name, l->disk->image, l->disk->storage, l->holder,
+						l->holder, l->path, l->server->name);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 const struct berth_preflight_check berth_preflight_checks[] = {
 	{ "facts", check_facts },
 	{ "reachable", check_reachable },
@@ -533,6 +614,8 @@ const struct berth_preflight_check berth_preflight_checks[] = {
 	{ "state", check_state },
 	{ "cold-migration", check_no_cold_migration },
 	{ "uuid-stable", check_uuid_stable },
+	{ "image-owner", check_image_owner },
+	{ "leases", check_leases },
 	{ "images", check_images },
 	{ "bridges", check_bridges },
 	{ "arch", check_arch },

@@ -12,7 +12,7 @@
 #include "core/plan.h"
 
 /* The version of the JSON plan document berth writes and reads. */
-#define BERTH_PLAN_FORMAT_VERSION 2
+#define BERTH_PLAN_FORMAT_VERSION 3
 
 /*
  * Prints plan, made from the inventory at inventory_path (shown as given),

@@ -123,6 +123,32 @@ check_uri(struct stale *st, const struct berth_step *s)
 	differs(st, s, "migrates to '%s', not to the inventory's '%s'", shown, want);
 }
 
+/*
+ * A lease step: the lease names the holder the plan saw, or the step's
+ * dest already (it has run).  An unobserved lease (its share's server
+ * unreachable) is check_hosts()'s to report.
+ */
+static void
+check_lease(struct stale *st, const struct berth_step *s)
+{
+	const struct berth_placement *p;
+	const char *before;
+
+	if (!berth_step_kind_has(s->kind, BERTH_STEP_FIELD_PREVIOUS))
+		return;
+	p = s->domain != NULL ? berth_name_index_find(&st->placements, s->domain) : NULL;
+	before = s->previous != NULL && s->previous[0] != '\0' ? s->previous : NULL;
+	for (size_t i = 0; p != NULL && i < p->n_leases; i++) {
+		const char *now = p->leases[i].holder;
+
+		if (!berth_streq(p->leases[i].path, s->path) || berth_streq(now, before) ||
+		    berth_streq(now, s->dest))
+			continue;
+		differs(st, s, "expected the lease %s to name %s, it now names %s", s->path,
+			before != NULL ? before : "no host", now != NULL ? now : "no host");
+	}
+}
+
 /* The free memory the step needs on its target. */
 static void
 check_memory(struct stale *st, const struct berth_step *s)
@@ -180,6 +206,7 @@ berth_plan_check_stale(const struct berth_inventory *inv, const struct berth_pla
 
 		check_hosts(&st, s);
 		check_uri(&st, s);
+		check_lease(&st, s);
 		if (s->domain != NULL)
 			done = check_domain(&st, s);
 		if (!done)

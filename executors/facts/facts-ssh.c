@@ -47,7 +47,10 @@
  * export record and one file record per name in the directory, dot files
  * included, if PATH is a directory; the names come from the shell's globs,
  * byte for byte (a pattern that matched nothing stays as it is, and is
- * told from a file of that name by asking whether it exists).
+ * told from a file of that name by asking whether it exists).  A file
+ * NAME.berth-lease that is a symbolic link is a lease (core/facts.h): a
+ * lease record "NAME/TARGET" follows its file record ('/' cannot be in a
+ * name, so the first one splits the two).
  */
 #define SCRIPT_HELPERS \
 	"berth_b=$(printf '\\303\\251')\n" \
@@ -64,6 +67,8 @@
 	"\t\t\t[ -e \"$berth_f\" ] || [ -h \"$berth_f\" ] || continue ;;\n" \
 	"\t\tesac\n" \
 	"\t\tberth_rec file \"${berth_f##*/}\"\n" \
+	"\t\tcase $berth_f in *.berth-lease) [ -h \"$berth_f\" ] &&\n" \
+	"\t\t\tberth_rec lease \"${berth_f##*/}/$(readlink \"$berth_f\")\" ;; esac\n" \
 	"\tdone\n" \
 	"}\n"
 
@@ -214,6 +219,7 @@ enum record {
 	RECORD_BRIDGE,
 	RECORD_EXPORT,
 	RECORD_FILE,
+	RECORD_LEASE,
 	RECORD_LAST,
 };
 
@@ -224,7 +230,7 @@ typedef int record_reader(struct ssh_parse *ps, size_t at, const char *value, si
 			  struct berth_error **err);
 
 static record_reader read_hostname, read_fqdn, read_addresses, read_vendor, read_flags,
-	read_bridge, read_export, read_file;
+	read_bridge, read_export, read_file, read_lease;
 
 /*
  * One row per record: its tag, and for the records the script prints
@@ -250,6 +256,7 @@ static const struct record_kind {
 	[RECORD_BRIDGE] = { "bridge", NULL, read_bridge },
 	[RECORD_EXPORT] = { "export", NULL, read_export },
 	[RECORD_FILE] = { "file", NULL, read_file },
+	[RECORD_LEASE] = { "lease", NULL, read_lease },
 };
 
 _Static_assert(sizeof(record_kinds) / sizeof(record_kinds[0]) == RECORD_LAST,
@@ -323,6 +330,8 @@ struct ssh_parse {
 	struct strv addresses;
 	struct strv bridges;
 	struct strv files;	/* of the export being read */
+	struct berth_lease_fact *leases;	/* of the export being read */
+	size_t n_leases;
 	size_t n_skipped;	/* names in files left out: not UTF-8 */
 	char *first_skipped;	/* the first of them, as shown() shows it */
 	bool in_export;
@@ -522,6 +531,13 @@ read_bridge(struct ssh_parse *ps, size_t at, const char *value, size_t len,
 	return rc < 0 ? -1 : 0;
 }
 
+static int
+compare_leases(const void *a, const void *b)
+{
+	return strcmp(((const struct berth_lease_fact *)a)->image,
+		      ((const struct berth_lease_fact *)b)->image);
+}
+
 /* Moves the files read so far into the last export, warning of those left out. */
 static void
 finish_export(struct ssh_parse *ps)
@@ -534,6 +550,12 @@ finish_export(struct ssh_parse *ps)
 	ps->in_export = false;
 	e = &ps->h->exports[ps->h->n_exports - 1];
 	strv_sorted_into(&ps->files, &e->files, &e->n_files);
+	if (ps->n_leases > 1)
+		qsort(ps->leases, ps->n_leases, sizeof(*ps->leases), compare_leases);
+	e->leases = ps->leases;
+	e->n_leases = ps->n_leases;
+	ps->leases = NULL;
+	ps->n_leases = 0;
 	if (ps->n_skipped == 0)
 		return;
 	path = shown(e->path, strlen(e->path));
@@ -590,6 +612,66 @@ read_file(struct ssh_parse *ps, size_t at, const char *value, size_t len,
 			ps->first_skipped = shown(value, len);
 	}
 	return rc < 0 ? -1 : 0;
+}
+
+#define LEASE_SUFFIX ".berth-lease"
+
+/*
+ * "NAME.berth-lease/TARGET".  A lease is never left out: a TARGET that is
+ * not UTF-8 is kept as shown() shows it, which names no inventory host, so
+ * the planner refuses to take the lease over.  A NAME that is not UTF-8 is
+ * left out like its file record: no inventory image has that name.
+ */
+static int
+read_lease(struct ssh_parse *ps, size_t at, const char *value, size_t len,
+	   struct berth_error **err)
+{
+	const char *slash = memchr(value, '/', len);
+	size_t name_len = slash != NULL ? (size_t)(slash - value) : len;
+	size_t suffix = strlen(LEASE_SUFFIX);
+	const char *target = slash != NULL ? slash + 1 : NULL;
+	size_t target_len = slash != NULL ? len - name_len - 1 : 0;
+	struct berth_lease_fact *lf;
+	int rc;
+
+	if (!ps->in_export || ps->files.n == 0 ||
+	    strlen(ps->files.v[ps->files.n - 1]) != name_len ||
+	    memcmp(ps->files.v[ps->files.n - 1], value, name_len) != 0) {
+		rc = check_name(at, "lease", value, name_len, err);
+		if (rc == 0)
+			return 0;	/* its file record was left out too */
+		if (rc > 0)
+			berth_error_set(err, BERTH_ERROR_HOST,
+					"facts output at byte %zu: a 'lease' record not after its file's record",
+					at);
+		return -1;
+	}
+	if (name_len <= suffix || memcmp(value + name_len - suffix, LEASE_SUFFIX, suffix) != 0 ||
+	    target_len == 0) {
+		BERTH_AUTOFREE char *text = shown(value, len);
+
+		berth_error_set(err, BERTH_ERROR_HOST,
+				"facts output at byte %zu: the 'lease' record '%s' is not NAME.berth-lease/HOST",
+				at, text);
+		return -1;
+	}
+	for (size_t i = 0; i < ps->n_leases; i++) {
+		if (strlen(ps->leases[i].image) == name_len - suffix &&
+		    memcmp(ps->leases[i].image, value, name_len - suffix) == 0) {
+			BERTH_AUTOFREE char *text = shown(value, name_len);
+
+			berth_error_set(err, BERTH_ERROR_HOST,
+					"facts output at byte %zu: the lease '%s' is there twice",
+					at, text);
+			return -1;
+		}
+	}
+	ps->leases = xreallocarray(ps->leases, ps->n_leases + 1, sizeof(*ps->leases));
+	lf = &ps->leases[ps->n_leases++];
+	lf->image = xstrndup(value, name_len - suffix);
+	lf->holder = utf8_valid(target, target_len) && memchr(target, '\0', target_len) == NULL
+			     ? xstrndup(target, target_len) : shown(target, target_len);
+	return 0;
 }
 
 /* Reading the frames of a script's output. */
@@ -767,6 +849,11 @@ berth_facts_parse_ssh_output(const char *out, struct berth_host_fact *h,
 	}
 	strv_sorted_into(&ps.bridges, &h->bridges, &h->n_bridges);
 	strv_release(&ps.files);
+	for (size_t i = 0; i < ps.n_leases; i++) {
+		free(ps.leases[i].image);
+		free(ps.leases[i].holder);
+	}
+	free(ps.leases);
 	free(ps.first_skipped);
 	if (rc < 0)
 		return -1;

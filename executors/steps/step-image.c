@@ -15,24 +15,6 @@
 #include "core/util.h"
 #include "executors/steps/step.h"
 
-/* Runs cmd on the step's host and reads its framed answer into word. */
-static int
-run_framed(struct berth_step_ctx *ctx, const struct berth_step *step, const char *cmd,
-	   const char *nonce, char word[32], struct berth_error **err)
-{
-	BERTH_AUTOBUF struct berth_buf out = BERTH_BUF_INIT;
-
-	if (berth_sessions_run(ctx->sessions, step->host, cmd, &out, err) < 0)
-		return -1;
-	if (berth_remote_answer(out.buf, nonce, word) < 0) {
-		berth_error_set(err, BERTH_ERROR_HOST,
-				"host '%s': no answer berth recognizes from the check of image '%s'",
-				step->host, step->path);
-		return -1;
-	}
-	return 0;
-}
-
 static int
 image_check(struct berth_step_ctx *ctx, const struct berth_step *step, struct berth_error **err)
 {
@@ -43,7 +25,7 @@ image_check(struct berth_step_ctx *ctx, const struct berth_step *step, struct be
 	berth_remote_word(&cmd, "if test -e");
 	berth_remote_arg(&cmd, step->path);
 	berth_buf_addf(&cmd, "; then echo BERTH-%s exists; else echo BERTH-%s absent; fi", nonce, nonce);
-	if (run_framed(ctx, step, cmd.buf, nonce, word, err) < 0)
+	if (berth_step_run_framed(ctx, step, cmd.buf, nonce, word, err) < 0)
 		return -1;
 	return berth_streq(word, "exists") ? 1 : 0;
 }
@@ -79,7 +61,7 @@ image_create(struct berth_step_ctx *ctx, const struct berth_step *step,
 	berth_buf_addf(&cmd, "; then echo BERTH-%s created; else rm -f", nonce);
 	berth_remote_arg(&cmd, step->path);
 	berth_buf_addf(&cmd, "; exit 3; fi; else echo BERTH-%s exists; fi", nonce);
-	if (run_framed(ctx, step, cmd.buf, nonce, word, err) < 0)
+	if (berth_step_run_framed(ctx, step, cmd.buf, nonce, word, err) < 0)
 		return -1;
 	if (berth_streq(word, "created")) {
 		berth_buf_addf(&out->note, "created %s", step->path);

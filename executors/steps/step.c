@@ -1,5 +1,6 @@
 /* The table of step executors, and what they share. */
 #include "core/facts.h"
+#include "core/remote.h"
 #include "executors/transport/libvirt.h"
 #include "executors/steps/step.h"
 
@@ -65,4 +66,21 @@ berth_step_where(struct berth_step_ctx *ctx, const char *name, struct berth_buf 
 	}
 	if (out->len == start)
 		berth_buf_add(out, "absent");
+}
+
+int
+berth_step_run_framed(struct berth_step_ctx *ctx, const struct berth_step *step, const char *cmd,
+		      const char *nonce, char word[32], struct berth_error **err)
+{
+	BERTH_AUTOBUF struct berth_buf out = BERTH_BUF_INIT;
+
+	if (berth_sessions_run(ctx->sessions, step->host, cmd, &out, err) < 0)
+		return -1;
+	if (berth_remote_answer(out.buf, nonce, word) < 0) {
+		berth_error_set(err, BERTH_ERROR_HOST,
+				"host '%s': no answer berth recognizes from the %s step for '%s'",
+				step->host, berth_step_kind_name(step->kind), step->path);
+		return -1;
+	}
+	return 0;
 }

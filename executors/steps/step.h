@@ -66,6 +66,16 @@ struct berth_step_ops {
 /* The executor of kind.  Never NULL for a kind below BERTH_STEP_LAST. */
 const struct berth_step_ops *berth_step_ops_for(enum berth_step_kind kind);
 
+/*
+ * Runs cmd, a command of the step's kind that prints a framed answer with
+ * nonce (core/remote.h), on the step's host over SSH, and reads the answer
+ * into word.  Returns 0, or -1 with a HOST error: the command failed, or
+ * its output holds no answer of this run (naming the step's path).
+ */
+int berth_step_run_framed(struct berth_step_ctx *ctx, const struct berth_step *step,
+			  const char *cmd, const char *nonce, char word[32],
+			  struct berth_error **err);
+
 /* The domain's state as facts name it, or -1 with an error. */
 int berth_step_domain_state(virDomainPtr dom, const char *host,
 			    struct berth_error **err);

@@ -1,4 +1,5 @@
-# Placing web1 on h2 in the inventory: the plan is one live migration; while
+# Placing web1 on h2 in the inventory: the plan is one live migration (and
+# the lease of its image); while
 # berth applies it a 100 Hz ping keeps answering and the guest keeps
 # dirtying memory; afterwards web1 runs on h2 only, persistent there, its
 # memory intact; applying again changes nothing.
@@ -10,8 +11,9 @@ ip=$(lab_guest_ip 1)
 plan=$("$BERTH" plan -i "$inv" --json 2>&1)
 kinds=$(printf '%s\n' "$plan" | grep -o '"kind": "[a-z-]*"' | sort | uniq -c | tr -s ' ' | tr '\n' ';')
 case "$kinds" in
-" 1 \"kind\": \"migrate-live\"; 1 \"kind\": \"verify\";") ok "the plan is one live migration and its verification" ;;
-*) not_ok "the plan is one live migration and its verification" "kinds: $kinds" ;;
+" 1 \"kind\": \"lease\"; 1 \"kind\": \"migrate-live\"; 1 \"kind\": \"verify\";")
+	ok "the plan is one live migration, the lease of its image, and its verification" ;;
+*) not_ok "the plan is one live migration, the lease of its image, and its verification" "kinds: $kinds" ;;
 esac
 "$BERTH" plan -i "$inv" 2>&1 | sed 's/^/# /'
 

@@ -83,8 +83,12 @@ sample_facts(void)
 	h->host_uuid = xstrdup("4c9ad469-ede2-58a1-a878-0549b8bf99e7");
 	h->bridges = strv("br0", "br1");
 	h->n_bridges = 2;
-	h->exports[0].files = strv("web1.qcow2", NULL);
-	h->exports[0].n_files = 1;
+	h->exports[0].files = strv("web1.qcow2", "web1.qcow2.berth-lease");
+	h->exports[0].n_files = 2;
+	h->exports[0].leases = xcalloc(1, sizeof(*h->exports[0].leases));
+	h->exports[0].leases[0].image = xstrdup("web1.qcow2");
+	h->exports[0].leases[0].holder = xstrdup("h1");
+	h->exports[0].n_leases = 1;
 	d->persistent = true;
 	d->memory_kib = 131072;
 	d->vcpus = 1;
@@ -123,6 +127,8 @@ test_facts_json_round_trip_keeps_every_field(void **state)
 	assert_string_equal(d->nics[0].bridge, "br0");
 	assert_string_equal(d->uuid, "0c6b4b7e-6c39-5b5e-9a53-4d7e1d0b6f10");
 	assert_int_equal(berth_facts_host(loaded, "h1")->memory_free_kib, 20000000);
+	assert_string_equal(berth_export_fact_lease(&berth_facts_host(loaded, "h1")->exports[0],
+						    "web1.qcow2"), "h1");
 }
 
 /* Loads content and returns the error message (free it), asserting failure. */
@@ -263,6 +269,8 @@ test_facts_load_missing_required_key_names_its_path(void **state)
 		  "hosts[0].reachable: expected a value (the key is missing)" },
 		{ HOST_WITH("\"exports\": [{\"files\": []}]"),
 		  "hosts[0].exports[0].path: expected a value (the key is missing)" },
+		{ HOST_WITH("\"exports\": [{\"path\": \"/e\", \"leases\": [{\"image\": \"a\"}]}]"),
+		  "hosts[0].exports[0].leases[0].holder: expected a value (the key is missing)" },
 		{ HOST_WITH("\"domains\": [{\"uuid\": \"0c6b4b7e-6c39-5b5e-9a53-4d7e1d0b6f10\", "
 			    "\"state\": \"running\"}]"),
 		  "hosts[0].domains[0].name: expected a value (the key is missing)" },
@@ -301,6 +309,9 @@ test_facts_load_wrong_type_of_a_present_key_names_its_path(void **state)
 		  "hosts[0].domains[0].disks[0].target: expected a string or null" },
 		{ DOMAIN_WITH("\"xml\": false"),
 		  "hosts[0].domains[0].xml: expected a string or null" },
+		{ HOST_WITH("\"exports\": [{\"path\": \"/e\", \"leases\": [{\"image\": \"b\", "
+			    "\"holder\": \"h1\"}, {\"image\": \"a\", \"holder\": \"h2\"}]}]"),
+		  "hosts[0].exports[0].leases[1].image: expected a name after the previous lease's, in byte order, each once" },
 	};
 
 	(void)state;

@@ -271,6 +271,21 @@ static const struct bad_output bad_outputs[] = {
 	  AFTER(BEGIN REQUIRED HEADER "export 2\n/e\n"), "the 'file' record '..' is not a name" },
 	{ BEGIN REQUIRED HEADER "bridge 0\n\n" END, AFTER(BEGIN REQUIRED),
 	  "the 'bridge' record '' is not a name" },
+	{ BEGIN REQUIRED HEADER "export 2\n/e\n" HEADER "lease 16\na.berth-lease/h1\n" END,
+	  AFTER(BEGIN REQUIRED HEADER "export 2\n/e\n"),
+	  "a 'lease' record not after its file's record" },
+	{ BEGIN REQUIRED HEADER "export 2\n/e\n" HEADER "file 1\na\n" HEADER "lease 4\na/h1\n" END,
+	  AFTER(BEGIN REQUIRED HEADER "export 2\n/e\n" HEADER "file 1\na\n"),
+	  "the 'lease' record 'a/h1' is not NAME.berth-lease/HOST" },
+	{ BEGIN REQUIRED HEADER "export 2\n/e\n" HEADER "file 13\na.berth-lease\n"
+	  HEADER "lease 14\na.berth-lease/\n" END,
+	  AFTER(BEGIN REQUIRED HEADER "export 2\n/e\n" HEADER "file 13\na.berth-lease\n"),
+	  "the 'lease' record 'a.berth-lease/' is not NAME.berth-lease/HOST" },
+	{ BEGIN REQUIRED HEADER "export 2\n/e\n" HEADER "file 13\na.berth-lease\n"
+	  HEADER "lease 16\na.berth-lease/h1\n" HEADER "lease 16\na.berth-lease/h2\n" END,
+	  AFTER(BEGIN REQUIRED HEADER "export 2\n/e\n" HEADER "file 13\na.berth-lease\n"
+		HEADER "lease 16\na.berth-lease/h1\n"),
+	  "the lease 'a.berth-lease' is there twice" },
 	{ BEGIN REQUIRED HEADER "export 1\ne\n" END, AFTER(BEGIN REQUIRED),
 	  "the 'export' record 'e' is not an inventory's export path" },
 	{ BEGIN REQUIRED_NAMES HEADER "addresses 12\n10.0.0.1\n::1\n" HEADER "vendor 0\n\n"
@@ -814,6 +829,45 @@ test_facts_script_runs_in_a_real_shell_fake_local_transport(void **state)
 	remove_dir(dir);
 }
 
+/* Makes dir/name a symbolic link to target. */
+static void
+make_link(const char *dir, const char *name, const char *target)
+{
+	BERTH_AUTOFREE char *path = xasprintf("%s/%s", dir, name);
+
+	assert_int_equal(symlink(target, path), 0);
+}
+
+static void
+test_facts_script_reads_leases_fake_local_transport(void **state)
+{
+	char dir[] = "/tmp/berth-test-export-XXXXXX";
+	struct berth_host_fact h;
+	const struct berth_export_fact *e;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	make_file(dir, "web1.qcow2");
+	make_link(dir, "web1.qcow2.berth-lease", "h1");
+	/* A holder whose name forges records is one holder, naming no host. */
+	make_link(dir, "web2.qcow2.berth-lease", "h9\n@@berth-facts lease 7\nx/h1");
+	/* A file, not a link, is no lease (the planner sees the file). */
+	make_file(dir, "web3.qcow2.berth-lease");
+	local_facts(dir, NULL, &h);
+	assert_int_equal(h.n_exports, 1);
+	e = &h.exports[0];
+	assert_int_equal(e->n_files, 4);
+	assert_int_equal(e->n_leases, 2);
+	assert_string_equal(e->leases[0].image, "web1.qcow2");
+	assert_string_equal(e->leases[0].holder, "h1");
+	assert_string_equal(e->leases[1].image, "web2.qcow2");
+	assert_string_equal(e->leases[1].holder, "h9\n@@berth-facts lease 7\nx/h1");
+	assert_string_equal(berth_export_fact_lease(e, "web1.qcow2"), "h1");
+	assert_null(berth_export_fact_lease(e, "web3.qcow2"));
+	berth_host_fact_clear(&h);
+	remove_dir(dir);
+}
+
 /*
  * File names no host should have, which the facts must hold exactly.  Old
  * markers that forge a bridge and CPU flags, and one that forges the end
@@ -1089,6 +1143,7 @@ main(void)
 		cmocka_unit_test(test_facts_from_ssh_rejects_output_outside_the_grammar_fake_transport),
 		cmocka_unit_test(test_facts_from_ssh_passes_on_a_transport_error_fake_transport),
 		cmocka_unit_test(test_facts_script_runs_in_a_real_shell_fake_local_transport),
+		cmocka_unit_test(test_facts_script_reads_leases_fake_local_transport),
 		cmocka_unit_test(test_facts_script_counts_bytes_with_wc_as_with_the_shell_fake_local_transport),
 	};
 	const struct CMUnitTest hostile_tests[] = {

@@ -119,7 +119,7 @@ test_render_json_without_changes(void **state)
 	(void)state;
 	assert_string_equal(text,
 		"{\n"
-		"  \"format_version\": 2,\n"
+		"  \"format_version\": 3,\n"
 		"  \"inventory\": \"inventories/lab/inventory.yaml\",\n"
 		"  \"inventory_sha256\": \"\",\n"
 		"  \"changes\": false,\n"
@@ -363,24 +363,24 @@ assert_load_fails(const char *text, const char *expected)
 	drop(path);
 }
 
-#define PLAN_START "{\"format_version\": 2, \"inventory_sha256\": \"\", "
+#define PLAN_START "{\"format_version\": 3, \"inventory_sha256\": \"\", "
 #define STEP_START PLAN_START "\"steps\": [{\"id\": 1, "
 
 static void
 test_load_json_names_the_file_and_the_field_at_fault(void **state)
 {
 	(void)state;
-	assert_load_fails("{\"format_version\": 1, \"steps\": []}",
-			  "format_version: 1 is an older plan format than this berth reads (2): "
+	assert_load_fails("{\"format_version\": 2, \"steps\": []}",
+			  "format_version: 2 is an older plan format than this berth reads (3): "
 			  "make the plan again with 'berth plan --out'");
 	assert_load_fails("{\"steps\": []}",
 			  "format_version: missing or not an integer: this is not a plan written by berth");
-	assert_load_fails("{\"format_version\": 2, \"steps\": []}",
+	assert_load_fails("{\"format_version\": 3, \"steps\": []}",
 			  "inventory_sha256: missing or not a SHA-256 in hex");
 	assert_load_fails(PLAN_START "\"x\": 1}", "steps: missing or not an array");
 	assert_load_fails(STEP_START "\"kind\": \"reboot\"}]}",
 			  "steps[0].kind: 'reboot' is not a step kind (define, start, "
-			  "migrate-live, stop, image-create, verify)");
+			  "migrate-live, stop, image-create, lease, verify)");
 	assert_load_fails(STEP_START "\"kind\": \"start\", \"domain\": \"web1\", "
 			  "\"reason\": \"r\"}]}",
 			  "steps[0].host: missing (a string is needed)");

@@ -99,15 +99,17 @@ test_plan_defines_before_start(void **state)
 	struct berth_plan *plan;
 
 	berth_fx_lab_domain(lab->inv, "web1", "h1", BERTH_POWER_RUNNING);
-	plan = assert_plan(lab, "1 image-create h3; 2 define web1 h1 (1); 3 start web1 h1 (2); "
-				"4 verify web1 h1 (3)");
+	plan = assert_plan(lab, "1 image-create h3; 2 lease web1 h3->h1; 3 define web1 h1 (2,1); "
+				"4 start web1 h1 (3); 5 verify web1 h1 (4)");
 	assert_string_equal(plan->steps[0].path, "/srv/berth-lab/share/web1.qcow2");
 	assert_string_equal(plan->steps[0].format, "qcow2");
 	assert_int_equal(plan->steps[0].size_bytes, 1024ULL * 1024 * 1024);
 	assert_null(plan->steps[0].domain);
-	assert_non_null(strstr(plan->steps[1].xml, "<name>web1</name>"));
-	assert_string_equal(plan->steps[1].reason, "web1 is not defined on any host");
-	assert_string_equal(plan->steps[2].reason, "inventory says running");
+	assert_string_equal(plan->steps[1].path, "/srv/berth-lab/share/web1.qcow2.berth-lease");
+	assert_string_equal(plan->steps[1].previous, "");
+	assert_non_null(strstr(plan->steps[2].xml, "<name>web1</name>"));
+	assert_string_equal(plan->steps[2].reason, "web1 is not defined on any host");
+	assert_string_equal(plan->steps[3].reason, "inventory says running");
 	berth_plan_free(plan);
 }
 
@@ -118,21 +120,25 @@ test_plan_skips_images_that_exist(void **state)
 
 	berth_fx_lab_domain(lab->inv, "web1", "h2", BERTH_POWER_SHUTOFF);
 	berth_fx_file(&lab->facts->hosts[2].exports[0], "web1.qcow2");
-	berth_plan_free(assert_plan(lab, "1 define web1 h2; 2 verify web1 h2 (1)"));
+	berth_plan_free(assert_plan(lab, "1 lease web1 h3->h2; 2 define web1 h2 (1); "
+					 "3 verify web1 h2 (2)"));
 }
 
 static void
-test_plan_creates_an_image_two_domains_share_once(void **state)
+test_plan_refuses_two_domains_on_one_image(void **state)
 {
 	struct berth_fx_case *lab = *state;
 	struct berth_domain *d;
+	BERTH_AUTOPTR(berth_error) err = NULL;
 
 	berth_fx_lab_domain(lab->inv, "web1", "h1", BERTH_POWER_SHUTOFF);
 	d = berth_fx_lab_domain(lab->inv, "web2", "h2", BERTH_POWER_SHUTOFF);
 	berth_fx_set(&d->disks[0].image, "web1.qcow2");
-	berth_plan_free(assert_plan(lab, "1 image-create h3; 2 define web1 h1 (1); "
-					 "3 verify web1 h1 (2); 4 define web2 h2 (1); "
-					 "5 verify web2 h2 (4)"));
+	assert_null(berth_plan_make(lab->inv, lab->facts, &err));
+	assert_non_null(err);
+	assert_int_equal(berth_error_kind(err), BERTH_ERROR_INPUT);
+	assert_string_equal(berth_error_message(err),
+			    "domains 'web1' and 'web2' both use disk image 'web1.qcow2' on storage 'share': two QEMUs writing one image corrupt it; give one of them another image in the inventory");
 }
 
 static void
@@ -152,7 +158,8 @@ static void
 test_plan_migrates_before_verify(void **state)
 {
 	web1(*state, "h2", BERTH_POWER_RUNNING, "h1", BERTH_DOM_RUNNING);
-	assert_plan_says(*state, "1 migrate-live web1 h1->h2; 2 verify web1 h2 (1)",
+	assert_plan_says(*state, "1 migrate-live web1 h1->h2; 2 lease web1 h3->h2 (1); "
+			 "3 verify web1 h2 (2)",
 			 1, "inventory places web1 on h2; it runs on h1");
 }
 
@@ -160,9 +167,9 @@ static void
 test_plan_migrates_then_redefines_then_stops(void **state)
 {
 	web1(*state, "h2", BERTH_POWER_SHUTOFF, "h1", BERTH_DOM_RUNNING)->memory_kib = 256 * 1024;
-	assert_plan_says(*state, "1 migrate-live web1 h1->h2; 2 define web1 h2 (1); "
-			 "3 stop web1 h2 (2); 4 verify web1 h2 (3)",
-			 2, "the definition of web1 differs from the inventory: "
+	assert_plan_says(*state, "1 migrate-live web1 h1->h2; 2 lease web1 h3->h2 (1); "
+			 "3 define web1 h2 (2); 4 stop web1 h2 (3); 5 verify web1 h2 (4)",
+			 3, "the definition of web1 differs from the inventory: "
 			 "memory 128 MiB -> 256 MiB; it takes effect at the next boot");
 }
 
@@ -239,8 +246,9 @@ test_plan_keeps_inventory_order_across_domains(void **state)
 	d = berth_fx_lab_domain(lab->inv, "alpha", "h2", BERTH_POWER_RUNNING);
 	berth_fx_lab_place(lab->facts, lab->inv, d, "h1", BERTH_DOM_RUNNING);
 	berth_fx_file(&lab->facts->hosts[2].exports[0], "zeta.qcow2");
-	berth_plan_free(assert_plan(lab, "1 define zeta h1; 2 verify zeta h1 (1); "
-					 "3 migrate-live alpha h1->h2; 4 verify alpha h2 (3)"));
+	berth_plan_free(assert_plan(lab, "1 lease zeta h3->h1; 2 define zeta h1 (1); "
+					 "3 verify zeta h1 (2); 4 migrate-live alpha h1->h2; "
+					 "5 lease alpha h3->h2 (4); 6 verify alpha h2 (5)"));
 }
 
 /* A lab with every kind of step, for the properties of whole plans. */
@@ -266,7 +274,7 @@ test_plan_waits_only_for_earlier_steps(void **state)
 
 	mixed_lab(lab);
 	plan = make(lab);
-	assert_int_equal(plan->n_steps, 13);
+	assert_int_equal(plan->n_steps, 16);
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		assert_int_equal(plan->steps[i].id, i + 1);
 		for (size_t j = 0; j < plan->steps[i].n_deps; j++)
@@ -318,7 +326,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		LAB_TEST(test_plan_defines_before_start),
 		LAB_TEST(test_plan_skips_images_that_exist),
-		LAB_TEST(test_plan_creates_an_image_two_domains_share_once),
+		LAB_TEST(test_plan_refuses_two_domains_on_one_image),
 		LAB_TEST(test_plan_of_a_converged_fleet_is_empty),
 		LAB_TEST(test_plan_migrates_before_verify),
 		LAB_TEST(test_plan_migrates_then_redefines_then_stops),

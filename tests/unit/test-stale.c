@@ -121,6 +121,51 @@ test_stale_a_plan_partly_applied_may_run_again(void **state)
 	release(&f);
 }
 
+/* The lease on web1's image, in h3's export. */
+static struct berth_lease_fact *
+web1_lease(struct fixture *f)
+{
+	struct berth_host_fact *h3 = host(f, "h3");
+
+	assert_int_equal(h3->n_exports, 1);
+	assert_int_equal(h3->exports[0].n_leases, 1);
+	assert_string_equal(h3->exports[0].leases[0].image, "web1.qcow2");
+	return &h3->exports[0].leases[0];
+}
+
+static void
+test_stale_a_plan_whose_lease_step_ran_may_run_again(void **state)
+{
+	struct fixture f;
+	struct berth_lease_fact *l;
+
+	(void)state;
+	load(&f, "move-web1");
+	move_domains(&f, "h1", "h2");	/* steps 1 and 2 have run */
+	l = web1_lease(&f);
+	free(l->holder);
+	l->holder = xstrdup("h2");
+	assert_null(stale_message(&f));
+	release(&f);
+}
+
+static void
+test_stale_lease_taken_meanwhile_is_named(void **state)
+{
+	struct fixture f;
+	struct berth_lease_fact *l;
+
+	(void)state;
+	load(&f, "move-web1");
+	l = web1_lease(&f);
+	free(l->holder);
+	l->holder = xstrdup("h9");
+	assert_stale(&f, "plan is stale: step 2 expected the lease "
+		     "/srv/berth-lab/share/web1.qcow2.berth-lease to name h1, it now names h9; "
+		     "run 'berth plan' again");
+	release(&f);
+}
+
 static void
 test_stale_domain_moved_by_hand_is_named(void **state)
 {
@@ -131,6 +176,7 @@ test_stale_domain_moved_by_hand_is_named(void **state)
 	move_domains(&f, "h1", "h3");
 	assert_stale(&f, "plan is stale: step 1 expected web1 running on h1, it is now running on h3; "
 		     "step 2 expected web1 running on h1, it is now running on h3; "
+		     "step 3 expected web1 running on h1, it is now running on h3; "
 		     "run 'berth plan' again");
 	release(&f);
 }
@@ -167,7 +213,7 @@ test_stale_host_identity_changed_is_named(void **state)
 	h2->host_uuid = xstrdup("00000000-0000-0000-0000-000000000002");
 	assert_stale(&f, "plan is stale: step 1 expected host 'h2' with UUID "
 		     "0c0448e7-097f-567d-8b1d-c6bcfe814908, it now has UUID "
-		     "00000000-0000-0000-0000-000000000002; step 2 expected host 'h2' with UUID "
+		     "00000000-0000-0000-0000-000000000002; step 3 expected host 'h2' with UUID "
 		     "0c0448e7-097f-567d-8b1d-c6bcfe814908, it now has UUID "
 		     "00000000-0000-0000-0000-000000000002; run 'berth plan' again");
 	release(&f);
@@ -182,7 +228,7 @@ test_stale_host_unreachable_is_named(void **state)
 	load(&f, "move-web1");
 	host(&f, "h2")->reachable = false;
 	assert_stale(&f, "plan is stale: step 1 needs host 'h2', which is unreachable now; "
-		     "step 2 needs host 'h2', which is unreachable now; run 'berth plan' again");
+		     "step 3 needs host 'h2', which is unreachable now; run 'berth plan' again");
 	release(&f);
 }
 
@@ -251,6 +297,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stale_unchanged_facts_let_the_plan_run),
 		cmocka_unit_test(test_stale_a_plan_partly_applied_may_run_again),
+		cmocka_unit_test(test_stale_a_plan_whose_lease_step_ran_may_run_again),
+		cmocka_unit_test(test_stale_lease_taken_meanwhile_is_named),
 		cmocka_unit_test(test_stale_domain_moved_by_hand_is_named),
 		cmocka_unit_test(test_stale_definition_changed_is_named),
 		cmocka_unit_test(test_stale_host_identity_changed_is_named),

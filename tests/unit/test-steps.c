@@ -2,7 +2,7 @@
  * The step executors against libvirt's own in-process test driver
  * (test:///default, a real libvirt driver): for define, start, stop and
  * verify, check() says whether the goal holds, apply() reaches it, and
- * check() then says "already done"; and image-create with SSH replaced by
+ * check() then says "already done"; and image-create and lease with SSH replaced by
  * a local /bin/sh that runs the exact commands (and can print a login
  * banner first), against a temporary folder.
  */
@@ -325,6 +325,115 @@ test_steps_image_create_failing_leaves_no_file(void **state)
 	drop_image(dir, &image);
 }
 
+/* A lease step for dir/web1.qcow2.berth-lease, from previous ("": none) to dest. */
+static struct berth_step
+lease_step(char *dir, const char *previous, const char *dest)
+{
+	struct berth_step lease = step_of(BERTH_STEP_LEASE);
+
+	assert_non_null(mkdtemp(dir));
+	lease.path = xasprintf("%s/web1.qcow2.berth-lease", dir);
+	lease.previous = (char *)previous;
+	lease.dest = (char *)dest;
+	berth_buf_reset(&local_sh.commands);
+	local_sh.banner = true;
+	return lease;
+}
+
+/* The lease's holder (its link's target), or "" with no lease. */
+static char *
+holder(const struct berth_step *lease)
+{
+	char target[256];
+	ssize_t n = readlink(lease->path, target, sizeof(target) - 1);
+
+	target[n > 0 ? n : 0] = '\0';
+	return xstrdup(target);
+}
+
+static void
+drop_lease(char *dir, struct berth_step *lease)
+{
+	BERTH_AUTOFREE char *cmd = xasprintf("rm -rf '%s'", dir);
+
+	assert_int_equal(system(cmd), 0);
+	free(lease->path);
+}
+
+static void
+test_steps_lease_is_claimed_then_moved_through_a_local_shell(void **state)
+{
+	struct env *e = *state;
+	char dir[] = "/tmp/berth-lease-XXXXXX";
+	struct berth_step lease = lease_step(dir, "", "h1");
+	BERTH_AUTOFREE char *first = NULL;
+	BERTH_AUTOFREE char *second = NULL;
+
+	assert_int_equal(check(e, &lease), 0);
+	apply(e, &lease);
+	first = holder(&lease);
+	assert_string_equal(first, "h1");
+	assert_int_equal(check(e, &lease), 1);
+	/* The next plan moves it from h1 to a host whose name needs quoting. */
+	lease.previous = (char *)"h1";
+	lease.dest = (char *)"it's h2";
+	assert_int_equal(check(e, &lease), 0);
+	apply(e, &lease);
+	second = holder(&lease);
+	assert_string_equal(second, "it's h2");
+	assert_int_equal(check(e, &lease), 1);
+	assert_non_null(strstr(local_sh.commands.buf, "mv -f -T"));
+	drop_lease(dir, &lease);
+}
+
+/* A lease that names neither the plan's holder nor dest is left alone. */
+static void
+test_steps_lease_held_by_another_host_is_refused_through_a_local_shell(void **state)
+{
+	struct env *e = *state;
+	char dir[] = "/tmp/berth-lease-XXXXXX";
+	struct berth_step lease = lease_step(dir, "h1", "h2");
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	BERTH_AUTOPTR(berth_error) apply_err = NULL;
+	struct berth_step_outcome out = { .note = BERTH_BUF_INIT };
+	BERTH_AUTOFREE char *after = NULL;
+	BERTH_AUTOFREE char *want = NULL;
+
+	assert_int_equal(symlink("h9", lease.path), 0);
+	assert_int_equal(berth_step_ops_for(BERTH_STEP_LEASE)->check(&e->ctx, &lease, &err), -1);
+	want = xasprintf("host 'h1': the lease '%s' names neither 'h2' nor the holder the plan saw (it named 'h1'), or is not a lease; berth leaves it alone: see where domain 't1' runs, then plan again",
+			 lease.path);
+	assert_string_equal(berth_error_message(err), want);
+	assert_int_equal(berth_step_ops_for(BERTH_STEP_LEASE)->apply(&e->ctx, &lease, &out, &apply_err), -1);
+	after = holder(&lease);
+	assert_string_equal(after, "h9");
+	berth_buf_release(&out.note);
+	drop_lease(dir, &lease);
+}
+
+/* Claiming a lease that appeared meanwhile fails: ln -s never replaces. */
+static void
+test_steps_lease_claim_never_replaces_one_made_meanwhile_through_a_local_shell(void **state)
+{
+	struct env *e = *state;
+	char dir[] = "/tmp/berth-lease-XXXXXX";
+	struct berth_step lease = lease_step(dir, "", "h1");
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	struct berth_step_outcome out = { .note = BERTH_BUF_INIT };
+	BERTH_AUTOFREE char *after = NULL;
+	FILE *fp;
+
+	assert_int_equal(check(e, &lease), 0);
+	fp = fopen(lease.path, "w");	/* not even a link */
+	assert_non_null(fp);
+	fclose(fp);
+	assert_int_equal(berth_step_ops_for(BERTH_STEP_LEASE)->apply(&e->ctx, &lease, &out, &err), -1);
+	after = holder(&lease);
+	assert_string_equal(after, "");
+	berth_buf_release(&out.note);
+	drop_lease(dir, &lease);
+}
+
 int
 main(void)
 {
@@ -335,6 +444,9 @@ main(void)
 		cmocka_unit_test(test_steps_image_create_never_overwrites_a_file_made_meanwhile),
 		cmocka_unit_test(test_steps_image_check_is_not_fooled_by_a_banner),
 		cmocka_unit_test(test_steps_image_create_failing_leaves_no_file),
+		cmocka_unit_test(test_steps_lease_is_claimed_then_moved_through_a_local_shell),
+		cmocka_unit_test(test_steps_lease_held_by_another_host_is_refused_through_a_local_shell),
+		cmocka_unit_test(test_steps_lease_claim_never_replaces_one_made_meanwhile_through_a_local_shell),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
