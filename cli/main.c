@@ -206,9 +206,8 @@ main(int argc, char **argv)
 	 * A reader that goes away (berth apply | head) must not kill berth
 	 * between two steps of an apply: writes fail with EPIPE instead, apply
 	 * goes on with its steps, and the failed output is reported at the end
-	 * ("berth: cannot write standard output: Broken pipe", exit 1; apply's
-	 * summary says "the output" for "standard output").  berth runs no
-	 * programs, so no child inherits SIG_IGN.
+	 * ("berth: cannot write standard output: Broken pipe", exit 1).  berth
+	 * runs no programs, so no child inherits SIG_IGN.
 	 */
 	signal(SIGPIPE, SIG_IGN);
 	berth_cli_getopt_init(&opt, NULL, global_options, argc, argv, true);

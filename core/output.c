@@ -238,7 +238,8 @@ berth_out_finish(struct berth_out *out, struct berth_error **err)
 		json_dumpf(out->root, out->fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', out->fp);
 	}
-	return berth_out_flush_stream(out->fp, "the output", err);
+	return berth_out_flush_stream(out->fp, out->fp == stdout ? "standard output" : "the output",
+				      err);
 }
 
 void

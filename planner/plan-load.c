@@ -15,12 +15,13 @@
 struct loader {
 	const char *path;
 	struct berth_error **err;
+	const char *scope;	/* of the keys read, within the step: "", "expect." */
 };
 
 static int fail(const struct loader *ld, size_t i, const char *key, const char *fmt, ...)
 	BERTH_PRINTF(4, 5);
 
-/* Records "PATH: steps[I].KEY: MESSAGE" and returns -1. */
+/* Records "PATH: steps[I].SCOPEKEY: MESSAGE" and returns -1. */
 static int
 fail(const struct loader *ld, size_t i, const char *key, const char *fmt, ...)
 {
@@ -30,8 +31,8 @@ fail(const struct loader *ld, size_t i, const char *key, const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	berth_error_set(ld->err, BERTH_ERROR_INPUT, "%s: steps[%zu].%s: %s",
-			ld->path, i, key, msg);
+	berth_error_set(ld->err, BERTH_ERROR_INPUT, "%s: steps[%zu].%s%s: %s",
+			ld->path, i, ld->scope != NULL ? ld->scope : "", key, msg);
 	return -1;
 }
 
@@ -138,32 +139,36 @@ read_kind_fields(const struct loader *ld, json_t *step, size_t i, struct berth_s
 
 /* "expect": what the step was planned from (planner/stale.c checks it). */
 static int
-read_expect(const struct loader *ld, json_t *step, size_t i, struct berth_step *s)
+read_expect(const struct loader *step_ld, json_t *step, size_t i, struct berth_step *s)
 {
 	json_t *e = json_object_get(step, "expect");
+	struct loader ld = *step_ld;
 	json_t *hosts, *h;
 	size_t j;
 
 	if (!json_is_object(e))
-		return fail(ld, i, "expect", "missing or not an object");
-	if (read_string(ld, e, i, "placement", false, &s->expect.placement) < 0 ||
-	    read_string(ld, e, i, "leaves", false, &s->expect.leaves) < 0 ||
-	    read_string(ld, e, i, "definition_sha256", false, &s->expect.definition) < 0)
+		return fail(&ld, i, "expect", "missing or not an object");
+	ld.scope = "expect.";
+	if (read_string(&ld, e, i, "placement", false, &s->expect.placement) < 0 ||
+	    read_string(&ld, e, i, "leaves", false, &s->expect.leaves) < 0 ||
+	    read_string(&ld, e, i, "definition_sha256", false, &s->expect.definition) < 0)
 		return -1;
 	if (json_object_get(e, "memory_kib") != NULL &&
-	    read_uint(ld, e, i, "memory_kib", &s->expect.memory_kib) < 0)
+	    read_uint(&ld, e, i, "memory_kib", &s->expect.memory_kib) < 0)
 		return -1;
 	hosts = json_object_get(e, "hosts");
 	if (!json_is_array(hosts))
-		return fail(ld, i, "expect.hosts", "missing or not an array");
+		return fail(&ld, i, "hosts", "missing or not an array");
 	json_array_foreach(hosts, j, h) {
+		BERTH_AUTOFREE char *scope = xasprintf("expect.hosts[%zu].", j);
 		BERTH_AUTOFREE char *host = NULL;
 		BERTH_AUTOFREE char *uuid = NULL;
 
 		if (!json_is_object(h))
-			return fail(ld, i, "expect.hosts", "element %zu is not an object", j);
-		if (read_string(ld, h, i, "host", true, &host) < 0 ||
-		    read_string(ld, h, i, "uuid", false, &uuid) < 0)
+			return fail(&ld, i, "hosts", "element %zu is not an object", j);
+		ld.scope = scope;
+		if (read_string(&ld, h, i, "host", true, &host) < 0 ||
+		    read_string(&ld, h, i, "uuid", false, &uuid) < 0)
 			return -1;
 		berth_step_expect_host(s, host, uuid);
 	}

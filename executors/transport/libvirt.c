@@ -238,7 +238,13 @@ berth_libvirt_open_uri(const char *uri, struct berth_error **err)
 					      err);
 }
 
-#if defined(__SANITIZE_ADDRESS__)
+/* gcc says it builds under AddressSanitizer with a macro, clang 14 with a feature test. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BERTH_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(BERTH_ASAN)
 /*
  * LeakSanitizer's suppressions for this program.  libvirt 9.0's
  * qemu+libssh2 transport sometimes does not free its libssh2 session when

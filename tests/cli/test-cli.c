@@ -321,7 +321,7 @@ test_cli_output_that_cannot_be_written_exits_1(void **state)
 	(void)state;
 	if (access("/dev/full", W_OK) != 0)
 		skip();
-	expect_argv(1, NULL, "berth: cannot write the output: No space left on device\n",
+	expect_argv(1, NULL, "berth: cannot write standard output: No space left on device\n",
 		    "/dev/full", ARGS("version", "--json"));
 	expect_argv(1, NULL, "berth: cannot write standard output", "/dev/full",
 		    ARGS("--help"));
