@@ -1,6 +1,6 @@
 /*
  * berth apply -i INVENTORY [--plan FILE] [--yes] [--json] [--parallel N]
- *             [--lock-timeout DURATION]
+ *             [--lock-timeout DURATION] [--stop-timeout DURATION]
  * Observes the hosts and plans (or loads a saved plan and checks it is not
  * stale), shows the plan, asks, locks the hosts the plan changes, checks
  * the plan again under the lock, runs exactly its steps, then observes and
@@ -26,7 +26,7 @@
 #include "planner/render.h"
 #include "planner/stale.h"
 
-enum { OPT_PLAN = 256, OPT_PARALLEL, OPT_LOCK_TIMEOUT };
+enum { OPT_PLAN = 256, OPT_PARALLEL, OPT_LOCK_TIMEOUT, OPT_STOP_TIMEOUT };
 
 const struct berth_cli_option berth_cmd_apply_options[] = {
 	{ 'i', "inventory", "FILE", "the inventory to apply (required)" },
@@ -36,6 +36,8 @@ const struct berth_cli_option berth_cmd_apply_options[] = {
 	{ OPT_PARALLEL, "parallel", "N", "steps at once, cluster-wide (default 4)" },
 	{ OPT_LOCK_TIMEOUT, "lock-timeout", "DURATION",
 	  "wait up to DURATION (30s, 5m, 1h) for hosts another apply has locked (default 0: refuse at once)" },
+	{ OPT_STOP_TIMEOUT, "stop-timeout", "DURATION",
+	  "give a guest DURATION to shut down gracefully before a stop step forces it off (default 120s)" },
 	{ 0, NULL, NULL, NULL },
 };
 
@@ -85,12 +87,12 @@ parse_count(const char *text, unsigned *value, struct berth_error **err)
 
 /* "90", "90s", "5m", "1h": seconds, at most a day (the inventory's way). */
 static int
-parse_duration(const char *text, unsigned *seconds, struct berth_error **err)
+parse_duration(const char *option, const char *text, unsigned *seconds, struct berth_error **err)
 {
 	if (!berth_parse_duration(text, 86400, seconds)) {
 		berth_error_set(err, BERTH_ERROR_USAGE,
-				"--lock-timeout must be a duration up to 24h such as 30s, 5m or 1h, got '%s'",
-				text);
+				"--%s must be a duration up to 24h such as 30s, 5m or 1h, got '%s'",
+				option, text);
 		return -1;
 	}
 	return 0;
@@ -289,7 +291,11 @@ berth_cmd_apply(const struct berth_command *self, int argc, char **argv,
 				return -1;
 			break;
 		case OPT_LOCK_TIMEOUT:
-			if (parse_duration(opt.optarg, &a.lock_timeout_s, err) < 0)
+			if (parse_duration("lock-timeout", opt.optarg, &a.lock_timeout_s, err) < 0)
+				return -1;
+			break;
+		case OPT_STOP_TIMEOUT:
+			if (parse_duration("stop-timeout", opt.optarg, &a.opts.stop_timeout_s, err) < 0)
 				return -1;
 			break;
 		}
