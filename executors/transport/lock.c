@@ -1,10 +1,13 @@
 /*
  * Host locks (see lock.h): one shell per host, started over a connection
  * of its own, flocks BERTH_LOCK_PATH, records the holder, answers with one
- * framed line and then holds the lock until its stdin, the SSH channel,
- * ends.
+ * framed line and then holds the lock while its stdin, the SSH channel,
+ * brings a heartbeat at least every BERTH_LOCK_EXPIRY_S seconds.  One
+ * thread writes the heartbeats to every lock taken so far.
  */
+#include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -41,8 +44,23 @@ struct held_lock {
 
 struct berth_host_locks {
 	struct held_lock *held;
-	size_t n;
+	size_t n;		/* taken so far; the heartbeat reads it under mu */
+	pthread_mutex_t mu;
+	pthread_cond_t wake;
+	bool stop;
+	bool beating;		/* the heartbeat thread runs */
+	pthread_t heartbeat;
 };
+
+static double heartbeat_s = BERTH_LOCK_HEARTBEAT_S;
+static unsigned expiry_s = BERTH_LOCK_EXPIRY_S;
+
+void
+berth_lock_set_heartbeat(double interval_s, unsigned expiry)
+{
+	heartbeat_s = interval_s > 0 ? interval_s : BERTH_LOCK_HEARTBEAT_S;
+	expiry_s = expiry > 0 ? expiry : BERTH_LOCK_EXPIRY_S;
+}
 
 /* Copies s into *pos, cut to what *left has room for; returns the copy. */
 static const char *
@@ -132,12 +150,14 @@ holder_line(const struct berth_lock_holder *self)
 }
 
 /*
- * The shell that takes the lock: answers MARK "locked" and holds it until
- * its stdin ends, or answers MARK "busy " and the holder line and exits
- * EXIT_BUSY when flock gives up (at once, or after wait_s seconds).  The
- * holder file is replaced by a rename, so a reader never sees half of it,
- * and removed while the lock is still held.  Only the shell holds the
- * flock (cat gets no fd 9), so killing either one ends the lock.
+ * The shell that takes the lock: answers MARK "locked" and holds it while
+ * its stdin brings a byte at least every expiry_s seconds (dd reads one,
+ * under timeout; EOF or silence ends the loop), or answers MARK "busy " and
+ * the holder line and exits EXIT_BUSY when flock gives up (at once, or
+ * after wait_s seconds).  The holder file is replaced by a rename, so a
+ * reader never sees half of it, and removed while the lock is still held.
+ * Only the shell holds the flock (the loop's subshell closes fd 9 first),
+ * so killing the shell ends the lock.
  */
 static char *
 lock_script(const char *holder, unsigned wait_s)
@@ -155,8 +175,10 @@ lock_script(const char *holder, unsigned wait_s)
 	berth_buf_addf(&cmd, "printf '%%s\\n' %s >%s.$$ && mv -f %s.$$ %s || exit 1\n",
 		       quoted, BERTH_LOCK_HOLDER_PATH, BERTH_LOCK_HOLDER_PATH,
 		       BERTH_LOCK_HOLDER_PATH);
-	berth_buf_addf(&cmd, "echo '" MARK "locked'\ncat >/dev/null 9>&-\nrm -f %s\n",
-		       BERTH_LOCK_HOLDER_PATH);
+	berth_buf_addf(&cmd, "echo '" MARK "locked'\n"
+		       "while [ \"$(exec 9>&-; timeout %u dd bs=1 count=1 2>/dev/null | wc -c)\" -eq 1 ]; do :; done\n"
+		       "rm -f %s\n",
+		       expiry_s, BERTH_LOCK_HOLDER_PATH);
 	return berth_buf_detach(&cmd);
 }
 
@@ -302,9 +324,14 @@ after_prefix(const char *s, const char *prefix)
 	return strncmp(s, prefix, n) == 0 ? s + n : NULL;
 }
 
+/* Long enough for a lock shell to see EOF and exit; a cut connection costs no more. */
+#define RELEASE_TIMEOUT_S 5
+
 static void
 held_lock_release(struct held_lock *held)
 {
+	if (held->ssh != NULL)
+		berth_ssh_set_timeout(held->ssh, RELEASE_TIMEOUT_S);
 	berth_ssh_exec_close(held->exec);
 	berth_ssh_close(held->ssh);
 	if (held->host != NULL)
@@ -400,12 +427,66 @@ compare_names(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static struct berth_host_locks *
+locks_new(void)
+{
+	struct berth_host_locks *locks = xcalloc(1, sizeof(*locks));
+	pthread_condattr_t attr;
+
+	pthread_mutex_init(&locks->mu, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&locks->wake, &attr);
+	pthread_condattr_destroy(&attr);
+	return locks;
+}
+
+/* Every heartbeat_s, one newline to each lock taken so far, until stop. */
+static void *
+heartbeat_main(void *arg)
+{
+	struct berth_host_locks *locks = arg;
+
+	pthread_mutex_lock(&locks->mu);
+	while (!locks->stop) {
+		struct timespec until;
+		long ns;
+
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		ns = until.tv_nsec + (long)((heartbeat_s - (double)(long)heartbeat_s) * 1e9);
+		until.tv_sec += (time_t)heartbeat_s + ns / 1000000000L;
+		until.tv_nsec = ns % 1000000000L;
+		if (pthread_cond_timedwait(&locks->wake, &locks->mu, &until) != ETIMEDOUT)
+			continue;	/* woken: stop, or spurious */
+		for (size_t i = 0; i < locks->n; i++) {
+			if (berth_ssh_exec_write(locks->held[i].exec, "\n", 1) < 0)
+				berth_log_debug("host '%s': cannot send the lock's heartbeat",
+						locks->held[i].host);
+		}
+	}
+	pthread_mutex_unlock(&locks->mu);
+	return NULL;
+}
+
+static void
+heartbeat_stop(struct berth_host_locks *locks)
+{
+	if (!locks->beating)
+		return;
+	pthread_mutex_lock(&locks->mu);
+	locks->stop = true;
+	pthread_cond_signal(&locks->wake);
+	pthread_mutex_unlock(&locks->mu);
+	pthread_join(locks->heartbeat, NULL);
+	locks->beating = false;
+}
+
 struct berth_host_locks *
 berth_host_locks_acquire(const struct berth_inventory *inv, const char *const *hosts,
 			 size_t n_hosts, const struct berth_lock_holder *self,
 			 unsigned timeout_s, struct berth_error **err)
 {
-	BERTH_AUTOPTR(berth_host_locks) locks = xcalloc(1, sizeof(*locks));
+	BERTH_AUTOPTR(berth_host_locks) locks = locks_new();
 	BERTH_AUTOFREE const char **sorted = xcalloc(n_hosts, sizeof(*sorted));
 	BERTH_AUTOFREE char *holder = holder_line(self);
 	double deadline = berth_now_s() + timeout_s;
@@ -414,14 +495,22 @@ berth_host_locks_acquire(const struct berth_inventory *inv, const char *const *h
 		memcpy(sorted, hosts, n_hosts * sizeof(*sorted));
 	qsort(sorted, n_hosts, sizeof(*sorted), compare_names);
 	locks->held = xcalloc(n_hosts, sizeof(*locks->held));
+	/* Beating from the first lock on: taking the others may take long (--lock-timeout). */
+	locks->beating = n_hosts > 0 && pthread_create(&locks->heartbeat, NULL, heartbeat_main,
+						       locks) == 0;
 	for (size_t i = 0; i < n_hosts; i++) {
+		struct held_lock taken = { 0 };
+
 		if (i > 0 && strcmp(sorted[i], sorted[i - 1]) == 0)
 			continue;
-		if (lock_one(inv, sorted[i], holder, timeout_s, deadline, &locks->held[locks->n],
-			     err) < 0)
+		if (lock_one(inv, sorted[i], holder, timeout_s, deadline, &taken, err) < 0)
 			return NULL;
-		locks->n++;
+		pthread_mutex_lock(&locks->mu);
+		locks->held[locks->n++] = taken;
+		pthread_mutex_unlock(&locks->mu);
 	}
+	if (n_hosts > 0 && !locks->beating)
+		berth_log_warn("cannot start the host locks' heartbeat: a lock whose connection is cut stays held until the host's sshd notices");
 	return berth_steal_pointer(&locks);
 }
 
@@ -430,9 +519,12 @@ berth_host_locks_release(struct berth_host_locks *locks)
 {
 	if (locks == NULL)
 		return;
+	heartbeat_stop(locks);
 	/* Last taken, first released. */
 	for (size_t i = locks->n; i > 0; i--)
 		held_lock_release(&locks->held[i - 1]);
 	free(locks->held);
+	pthread_mutex_destroy(&locks->mu);
+	pthread_cond_destroy(&locks->wake);
 	free(locks);
 }

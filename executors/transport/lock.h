@@ -12,11 +12,13 @@
  *	berth_host_locks_release(berth_steal_pointer(&locks));
  *
  * On the host the lock is a Linux flock on BERTH_LOCK_PATH, held by a shell
- * whose stdin is the SSH channel of a connection of its own; it runs `cat`
- * on that stdin.  When berth ends, is killed or loses the connection, cat
- * reads EOF, the shell removes the holder file and exits, and the kernel
- * drops the flock with it; if the shell is killed, the flock goes with it
- * all the same.  Nothing left behind matters: the lock file is only a name
+ * whose stdin is the SSH channel of a connection of its own, on which berth
+ * writes a heartbeat (a newline) every BERTH_LOCK_HEARTBEAT_S seconds.  When
+ * berth ends or is killed, the shell reads EOF; when the connection is cut
+ * (a firewall, a dead link: the host may never see it close), no heartbeat
+ * comes for BERTH_LOCK_EXPIRY_S seconds.  Either way the shell removes the
+ * holder file and exits, and the kernel drops the flock with it; if the
+ * shell is killed, the flock goes with it all the same.  Nothing left behind matters: the lock file is only a name
  * to lock, and the holder file (BERTH_LOCK_HOLDER_PATH) is only read while
  * someone holds the lock.
  *
@@ -38,6 +40,16 @@
 /* The file flocked on each host, and the file naming the holder. */
 #define BERTH_LOCK_PATH "/run/lock/berth.lock"
 #define BERTH_LOCK_HOLDER_PATH "/run/lock/berth.holder"
+
+/* How often berth tells each host it still holds the lock, and when a host gives up. */
+#define BERTH_LOCK_HEARTBEAT_S 10
+#define BERTH_LOCK_EXPIRY_S 60
+
+/*
+ * For tests: the heartbeat's interval and the expiry written into lock
+ * shells started from now on (0, 0: the defaults above).  Not thread-safe.
+ */
+void berth_lock_set_heartbeat(double interval_s, unsigned expiry_s);
 
 /* Who holds a lock, as written on the host and named in a refusal. */
 struct berth_lock_holder {

@@ -495,6 +495,26 @@ berth_ssh_exec_open(struct berth_ssh *ssh, const char *cmd, unsigned wait_s,
 }
 
 void
+berth_ssh_set_timeout(struct berth_ssh *ssh, unsigned timeout_s)
+{
+	libssh2_session_set_timeout(ssh->session, (long)timeout_s * 1000L);
+}
+
+int
+berth_ssh_exec_write(struct berth_ssh_exec *exec, const char *data, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = libssh2_channel_write(exec->channel, data, n);
+
+		if (w <= 0)
+			return -1;
+		data += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+void
 berth_ssh_exec_close(struct berth_ssh_exec *exec)
 {
 	if (exec == NULL)

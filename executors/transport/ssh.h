@@ -129,6 +129,21 @@ struct berth_ssh_exec *berth_ssh_exec_open(struct berth_ssh *ssh, const char *cm
 					   struct berth_buf *err_out, struct berth_error **err);
 
 /*
+ * Sets the session's libssh2 timeout, the longest any blocking call on it
+ * waits, to timeout_s (the host's command_timeout at connect): for a
+ * caller that knows its next calls should take no time, such as ending a
+ * command that ends at EOF on a connection that may be cut.
+ */
+void berth_ssh_set_timeout(struct berth_ssh *ssh, unsigned timeout_s);
+
+/*
+ * Writes data to the command's stdin.  Returns 0, or -1 (the channel or
+ * its connection is gone, or the write took longer than the host's
+ * command_timeout).  For one thread at a time, like the session.
+ */
+int berth_ssh_exec_write(struct berth_ssh_exec *exec, const char *data, size_t n);
+
+/*
  * Sends EOF on the command's stdin, waits (within the host's
  * command_timeout) for it to end and its channel to close, and frees exec.
  * Accepts NULL.

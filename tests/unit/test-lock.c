@@ -470,6 +470,55 @@ test_lock_of_a_holder_killed_with_sigkill_vanishes(void **state)
 	berth_host_locks_release(locks);
 }
 
+/*
+ * A holder whose connection is cut (here: stopped with SIGSTOP, so its
+ * connection stays open and silent, as behind a firewall that drops it)
+ * sends no heartbeat, and the host drops the lock after the expiry; while
+ * the heartbeats come, the lock outlives the expiry.
+ */
+static void
+test_lock_whose_heartbeat_stops_expires_on_the_host(void **state)
+{
+	struct locker l;
+	double stopped;
+
+	NEED_SERVERS();
+	berth_lock_set_heartbeat(0.5, 2);
+	l = spawn_locker(kvm_a, 1, &first, 0, -1);
+	locker_wait_locked(&l);
+	sleep(4);
+	assert_true(locked_on(&srv_a));		/* twice the expiry, heartbeats coming */
+	assert_int_equal(kill(l.pid, SIGSTOP), 0);
+	stopped = berth_now_s();
+	while (locked_on(&srv_a) && berth_now_s() - stopped < 10.0)
+		usleep(200 * 1000);
+	assert_false(locked_on(&srv_a));
+	assert_true(berth_now_s() - stopped >= 1.0);
+	assert_int_equal(kill(l.pid, SIGKILL), 0);
+	assert_int_equal(waitpid(l.pid, NULL, 0), l.pid);
+	berth_lock_set_heartbeat(0, 0);
+}
+
+/* Releasing a lock over a connection that went silent does not wait the command_timeout. */
+static void
+test_lock_release_over_a_silent_connection_is_bounded(void **state)
+{
+	struct berth_host_locks *locks;
+	double started;
+
+	NEED_SERVERS();
+	locks = lock_hosts(kvm_a, 1, &first, 0);
+	assert_int_equal(kill(-srv_a.pid, SIGSTOP), 0);	/* every sshd of kvm-a */
+	started = berth_now_s();
+	berth_host_locks_release(locks);
+	assert_true(berth_now_s() - started < 15.0);
+	assert_int_equal(kill(-srv_a.pid, SIGCONT), 0);
+	started = berth_now_s();
+	while (locked_on(&srv_a) && berth_now_s() - started < 10.0)
+		usleep(200 * 1000);
+	assert_false(locked_on(&srv_a));
+}
+
 static void
 test_lock_hosts_are_taken_in_sorted_order(void **state)
 {
@@ -625,6 +674,8 @@ main(void)
 		cmocka_unit_test(test_lock_refusal_shows_only_printable_bounded_holder_fields),
 		cmocka_unit_test(test_lock_held_by_hand_is_refused_without_a_holder),
 		cmocka_unit_test(test_lock_broken_by_hand_with_fuser_is_gone),
+		cmocka_unit_test(test_lock_whose_heartbeat_stops_expires_on_the_host),
+		cmocka_unit_test(test_lock_release_over_a_silent_connection_is_bounded),
 		cmocka_unit_test(test_lock_that_cannot_reach_a_host_releases_the_ones_taken),
 		cmocka_unit_test(test_lock_that_the_host_cannot_take_says_what_the_host_said),
 	};
