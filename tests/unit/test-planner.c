@@ -142,6 +142,28 @@ test_plan_refuses_two_domains_on_one_image(void **state)
 }
 
 static void
+test_plan_refuses_one_domain_using_an_image_twice(void **state)
+{
+	struct berth_fx_case *lab = *state;
+	struct berth_domain *d;
+	BERTH_AUTOPTR(berth_error) err = NULL;
+
+	d = berth_fx_lab_domain(lab->inv, "web1", "h1", BERTH_POWER_SHUTOFF);
+	d->disks = xreallocarray(d->disks, 2, sizeof(*d->disks));
+	d->disks[1] = (struct berth_disk){ 0 };
+	berth_fx_set(&d->disks[1].target, "vdb");
+	berth_fx_set(&d->disks[1].storage, d->disks[0].storage);
+	berth_fx_set(&d->disks[1].image, d->disks[0].image);
+	berth_fx_set(&d->disks[1].format, d->disks[0].format);
+	d->disks[1].size_bytes = d->disks[0].size_bytes;
+	d->n_disks = 2;
+	assert_null(berth_plan_make(lab->inv, lab->facts, &err));
+	assert_non_null(err);
+	assert_string_equal(berth_error_message(err),
+			    "domain 'web1' uses disk image 'web1.qcow2' on storage 'share' twice: give each disk its own image in the inventory");
+}
+
+static void
 test_plan_of_a_converged_fleet_is_empty(void **state)
 {
 	struct berth_fx_case *lab = *state;
@@ -327,6 +349,7 @@ main(void)
 		LAB_TEST(test_plan_defines_before_start),
 		LAB_TEST(test_plan_skips_images_that_exist),
 		LAB_TEST(test_plan_refuses_two_domains_on_one_image),
+		LAB_TEST(test_plan_refuses_one_domain_using_an_image_twice),
 		LAB_TEST(test_plan_of_a_converged_fleet_is_empty),
 		LAB_TEST(test_plan_migrates_before_verify),
 		LAB_TEST(test_plan_migrates_then_redefines_then_stops),
