@@ -164,6 +164,7 @@ read_expect(const struct loader *step_ld, json_t *step, size_t i, struct berth_s
 		BERTH_AUTOFREE char *host = NULL;
 		BERTH_AUTOFREE char *uuid = NULL;
 
+		ld.scope = "expect.";	/* not the last element's: freed */
 		if (!json_is_object(h))
 			return fail(&ld, i, "hosts", "element %zu is not an object", j);
 		ld.scope = scope;

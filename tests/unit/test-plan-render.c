@@ -406,6 +406,10 @@ test_load_json_names_the_file_and_the_field_at_fault(void **state)
 	assert_load_fails(STEP_START "\"kind\": \"start\", \"host\": \"h1\", "
 			  "\"domain\": \"web1\", \"reason\": \"r\", \"expect\": {}}]}",
 			  "steps[0].expect.hosts: missing or not an array");
+	assert_load_fails(STEP_START "\"kind\": \"start\", \"host\": \"h1\", "
+			  "\"domain\": \"web1\", \"reason\": \"r\", \"expect\": {\"hosts\": "
+			  "[{\"host\": \"h1\"}, 7]}}]}",
+			  "steps[0].expect.hosts: element 1 is not an object");
 	assert_load_fails(PLAN_START "\"steps\": [{\"id\": 2}]}",
 			  "steps[0].id: not 1 (steps are numbered from 1, in order)");
 }
