@@ -95,16 +95,6 @@ berth_host_fact_domain(const struct berth_host_fact *h, const char *name)
 	return NULL;
 }
 
-const char *
-berth_export_fact_lease(const struct berth_export_fact *e, const char *image)
-{
-	for (size_t i = 0; i < e->n_leases; i++) {
-		if (berth_streq(e->leases[i].image, image))
-			return e->leases[i].holder;
-	}
-	return NULL;
-}
-
 static const char *const dom_state_names[] = {
 	[BERTH_DOM_RUNNING] = "running",
 	[BERTH_DOM_PAUSED] = "paused",

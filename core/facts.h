@@ -62,8 +62,10 @@ struct berth_domain_fact {
  * IMAGE.berth-lease, whose target is the name of the inventory host that
  * may run a QEMU on IMAGE (docs/security.md, "Leases").
  */
+#define BERTH_LEASE_SUFFIX ".berth-lease"
+
 struct berth_lease_fact {
-	char *image;		/* "web1.qcow2": the name without .berth-lease */
+	char *image;		/* "web1.qcow2": the name without BERTH_LEASE_SUFFIX */
 	char *holder;		/* the link's target: "h1" */
 };
 
@@ -124,9 +126,6 @@ const struct berth_host_fact *berth_facts_host(const struct berth_facts *facts,
 /* The domain called name on h, or NULL.  Borrowed from h. */
 const struct berth_domain_fact *berth_host_fact_domain(const struct berth_host_fact *h,
 						       const char *name);
-
-/* The holder of the lease on image in export e, or NULL if it has none. */
-const char *berth_export_fact_lease(const struct berth_export_fact *e, const char *image);
 
 /* "running", "paused", "shutoff", "other". */
 const char *berth_dom_state_name(enum berth_dom_state state);

@@ -187,7 +187,7 @@ find_leases(const struct berth_planner *pl, struct berth_placement *p)
 		p->leases[p->n_leases++] = (struct berth_lease_need){
 			.disk = &d->disks[i],
 			.server = sh->server,
-			.path = xasprintf("%s.berth-lease", image),
+			.path = xasprintf("%s" BERTH_LEASE_SUFFIX, image),
 			.holder = berth_name_index_find(&sh->leases, d->disks[i].image),
 		};
 		p->relabel = p->relabel || berth_lease_moves(p, p->n_leases - 1);

@@ -67,7 +67,7 @@
 	"\t\t\t[ -e \"$berth_f\" ] || [ -h \"$berth_f\" ] || continue ;;\n" \
 	"\t\tesac\n" \
 	"\t\tberth_rec file \"${berth_f##*/}\"\n" \
-	"\t\tcase $berth_f in *.berth-lease) [ -h \"$berth_f\" ] &&\n" \
+	"\t\tcase $berth_f in *" BERTH_LEASE_SUFFIX ") [ -h \"$berth_f\" ] &&\n" \
 	"\t\t\tberth_rec lease \"${berth_f##*/}/$(readlink \"$berth_f\")\" ;; esac\n" \
 	"\tdone\n" \
 	"}\n"
@@ -614,8 +614,6 @@ read_file(struct ssh_parse *ps, size_t at, const char *value, size_t len,
 	return rc < 0 ? -1 : 0;
 }
 
-#define LEASE_SUFFIX ".berth-lease"
-
 /*
  * "NAME.berth-lease/TARGET".  A lease is never left out: a TARGET that is
  * not UTF-8 is kept as shown() shows it, which names no inventory host, so
@@ -628,7 +626,7 @@ read_lease(struct ssh_parse *ps, size_t at, const char *value, size_t len,
 {
 	const char *slash = memchr(value, '/', len);
 	size_t name_len = slash != NULL ? (size_t)(slash - value) : len;
-	size_t suffix = strlen(LEASE_SUFFIX);
+	size_t suffix = strlen(BERTH_LEASE_SUFFIX);
 	const char *target = slash != NULL ? slash + 1 : NULL;
 	size_t target_len = slash != NULL ? len - name_len - 1 : 0;
 	struct berth_lease_fact *lf;
@@ -646,7 +644,7 @@ read_lease(struct ssh_parse *ps, size_t at, const char *value, size_t len,
 					at);
 		return -1;
 	}
-	if (name_len <= suffix || memcmp(value + name_len - suffix, LEASE_SUFFIX, suffix) != 0 ||
+	if (name_len <= suffix || memcmp(value + name_len - suffix, BERTH_LEASE_SUFFIX, suffix) != 0 ||
 	    target_len == 0) {
 		BERTH_AUTOFREE char *text = shown(value, len);
 

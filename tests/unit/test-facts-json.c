@@ -127,8 +127,9 @@ test_facts_json_round_trip_keeps_every_field(void **state)
 	assert_string_equal(d->nics[0].bridge, "br0");
 	assert_string_equal(d->uuid, "0c6b4b7e-6c39-5b5e-9a53-4d7e1d0b6f10");
 	assert_int_equal(berth_facts_host(loaded, "h1")->memory_free_kib, 20000000);
-	assert_string_equal(berth_export_fact_lease(&berth_facts_host(loaded, "h1")->exports[0],
-						    "web1.qcow2"), "h1");
+	assert_int_equal(berth_facts_host(loaded, "h1")->exports[0].n_leases, 1);
+	assert_string_equal(berth_facts_host(loaded, "h1")->exports[0].leases[0].image, "web1.qcow2");
+	assert_string_equal(berth_facts_host(loaded, "h1")->exports[0].leases[0].holder, "h1");
 }
 
 /* Loads content and returns the error message (free it), asserting failure. */
