@@ -10,11 +10,7 @@ inv=$(mktemp --suffix=.yaml)
 awk '$0 == "  web2:" { inside = 1 } inside && /^    state: / { $0 = "    state: shutoff" } { print }' \
 	"$placed" > "$inv"
 ip=$(lab_guest_ip 2)
-for _ in 1 2 3 4 5 6 7 8 9 10; do	# a guest just started opens its port last
-	reply=$(lab_guard && "$GUEST/cmd" "$ip" acpi off 2>&1)
-	[ "$reply" = "ok acpi off" ] && break
-	sleep 2
-done
+reply=$(guest_cmd "$ip" acpi off)
 [ "$reply" = "ok acpi off" ] && ok "web2 now ignores the power button" ||
 	not_ok "web2 now ignores the power button" "reply: $reply"
 

@@ -17,11 +17,7 @@ rule=(INPUT -p tcp --dport 22 -j DROP)
 "$BERTH" apply -i "$base" --yes >/dev/null 2>&1
 wait_until 60 pings "$ip" >/dev/null
 # A guest dirtying memory migrates for long enough to cut SSH during it.
-for _ in 1 2 3 4 5 6 7 8 9 10; do	# a guest just booted opens its port last
-	reply=$("$GUEST/cmd" "$ip" dirty start 32 2>&1)
-	case "$reply" in "ok dirty started"* | "error dirty already running") break ;; esac
-	sleep 2
-done
+reply=$(guest_cmd "$ip" dirty start 32)
 case "$reply" in
 "ok dirty started"* | "error dirty already running") ok "web1 dirties memory" ;;
 *) not_ok "web1 dirties memory" "reply: $reply" ;;
@@ -30,25 +26,14 @@ out=$(mktemp)
 start=$SECONDS
 "$BERTH" apply -i "$inv" --yes > "$out" 2>&1 &
 pid=$!
-migrating() { lab_virsh h1 domjobinfo web1 2>/dev/null | grep -q 'Unbounded'; }
-if wait_until 60 migrating; then
+if wait_until 60 migrating h1 web1; then
 	ip netns exec "$ns" iptables -I "${rule[@]}"
 	cut=$SECONDS
 	ok "h1's SSH is cut once web1's migration has started"
 else
 	not_ok "h1's SSH is cut once web1's migration has started" "no migration job seen on h1"
 fi
-waited=0
-while kill -0 "$pid" 2>/dev/null && [ $waited -lt 240 ]; do
-	sleep 1
-	waited=$((waited + 1))
-done
-if kill -0 "$pid" 2>/dev/null; then
-	not_ok "berth ends by itself" "still running after 240 s"
-	kill -INT "$pid"
-	sleep 5
-	kill -KILL "$pid" 2>/dev/null
-fi
+wait_or_stop "$pid" 240 || not_ok "berth ends by itself" "still running after 240 s"
 wait "$pid"
 rc=$?
 took=$((SECONDS - start))

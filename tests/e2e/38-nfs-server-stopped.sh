@@ -11,12 +11,7 @@ awk '$0 == "  web2:" { inside = 1 } inside && /^    state: / { $0 = "    state: 
 	"$base" > "$off"
 check "web2 is shut down on h2" "$BERTH" apply -i "$off" --yes
 
-ganesha_pid=$(cat "$LAB_DIR/h3/run/ganesha/ganesha.pid" 2>/dev/null)
-if [ -n "$ganesha_pid" ] && kill "$ganesha_pid" && wait_until 20 sh -c "! kill -0 $ganesha_pid 2>/dev/null"; then
-	ok "nfs-ganesha on h3 is stopped"
-else
-	not_ok "nfs-ganesha on h3 is stopped" "pid '$ganesha_pid'"
-fi
+ganesha_stop && ok "nfs-ganesha on h3 is stopped" || not_ok "nfs-ganesha on h3 is stopped"
 
 out=$("$BERTH" apply -i "$base" --yes 2>&1)
 rc=$?
@@ -34,10 +29,7 @@ esac
 [ "$(where web2)" = "h1=absent h2=shut off h3=absent" ] && ok "web2 is shut off and defined on h2 only" ||
 	not_ok "web2 is shut off and defined on h2 only" "$(where web2)"
 
-"$LABCTL" exec h3 ganesha.nfsd -f "$LAB_DIR/h3/ganesha.conf" -L "$LAB_DIR/h3/ganesha.log" \
-	-p /run/ganesha/ganesha.pid -N NIV_EVENT
-serving() { (exec 3<>"/dev/tcp/$(lab_host_ip 3)/2049") 2>/dev/null; }
-wait_until 30 serving && ok "nfs-ganesha on h3 serves again" || not_ok "nfs-ganesha on h3 serves again"
+ganesha_start && ok "nfs-ganesha on h3 serves again" || not_ok "nfs-ganesha on h3 serves again"
 out=$("$BERTH" apply -i "$base" --yes 2>&1)
 rc=$?
 printf '%s\n' "$out" | sed 's/^/# /'

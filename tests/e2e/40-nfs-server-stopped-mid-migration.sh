@@ -9,38 +9,23 @@ base=$(inventory_base)
 inv=$(inventory_from "$base" web1 h2)
 ip=$(lab_guest_ip 1)
 "$BERTH" apply -i "$base" --yes >/dev/null 2>&1	# web1 on h1 (when run alone)
-for _ in 1 2 3 4 5 6 7 8 9 10; do	# a guest just booted opens its port last
-	reply=$("$GUEST/cmd" "$ip" dirty start 32 2>&1)
-	case "$reply" in "ok dirty started"* | "error dirty already running") break ;; esac
-	sleep 2
-done
+guest_cmd "$ip" dirty start 32 >/dev/null
 
 out=$(mktemp)
 start=$SECONDS
 "$BERTH" apply -i "$inv" --yes > "$out" 2>&1 &
 pid=$!
-migrating() { lab_virsh h1 domjobinfo web1 2>/dev/null | grep -q 'Unbounded'; }
-ganesha_pid=$(cat "$LAB_DIR/h3/run/ganesha/ganesha.pid" 2>/dev/null)
-if wait_until 60 migrating && [ -n "$ganesha_pid" ] && kill "$ganesha_pid"; then
+if wait_until 60 migrating h1 web1 && ganesha_stop; then
 	ok "nfs-ganesha is stopped while web1 migrates"
 else
-	not_ok "nfs-ganesha is stopped while web1 migrates" "pid '$ganesha_pid'"
+	not_ok "nfs-ganesha is stopped while web1 migrates"
 fi
 sleep 15
-"$LABCTL" exec h3 ganesha.nfsd -f "$LAB_DIR/h3/ganesha.conf" -L "$LAB_DIR/h3/ganesha.log" \
-	-p /run/ganesha/ganesha.pid -N NIV_EVENT
-waited=0
-while kill -0 "$pid" 2>/dev/null && [ $waited -lt 180 ]; do
-	sleep 1
-	waited=$((waited + 1))
-done
-if kill -0 "$pid" 2>/dev/null; then
-	not_ok "berth ends by itself" "still running 180 s after the server came back"
-	kill -INT "$pid"
-	sleep 10
-	kill -KILL "$pid" 2>/dev/null
-else
+ganesha_start || diag "nfs-ganesha takes no connection yet"
+if wait_or_stop "$pid" 180; then
 	ok "berth ends by itself ($((SECONDS - start)) s after it started)"
+else
+	not_ok "berth ends by itself" "still running 180 s after the server came back"
 fi
 wait "$pid"
 rc=$?

@@ -168,3 +168,49 @@ settled() {
 	w=$(where "$1")
 	[ "$(grep -o '=running' <<<"$w" | wc -l)" -eq 1 ] && [ "$(grep -o '=absent' <<<"$w" | wc -l)" -eq 2 ]
 }
+
+# guest_cmd IP COMMAND...: prints the guest's reply to one command-port
+# request (lab/guest/README.md), asking again for up to 20 s while nothing
+# answers (a guest just started opens its port last).
+guest_cmd() {
+	local ip=$1 reply
+	shift
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		reply=$("$GUEST/cmd" "$ip" "$@" 2>&1)
+		case "$reply" in "no reply from"*) sleep 2 ;; *) break ;; esac
+	done
+	printf '%s\n' "$reply"
+}
+
+# migrating HOST NAME: a migration job of domain NAME runs on HOST.
+migrating() { lab_virsh "$1" domjobinfo "$2" 2>/dev/null | grep -q 'Unbounded'; }
+
+# wait_or_stop PID SECONDS: waits up to SECONDS for process PID to end;
+# returns 1 if it had to be stopped (SIGINT, then SIGKILL 10 s later).
+wait_or_stop() {
+	local waited=0
+	while kill -0 "$1" 2>/dev/null && [ $waited -lt "$2" ]; do
+		sleep 1
+		waited=$((waited + 1))
+	done
+	kill -0 "$1" 2>/dev/null || return 0
+	kill -INT "$1"
+	sleep 10
+	kill -KILL "$1" 2>/dev/null
+	return 1
+}
+
+# ganesha_stop: stops h3's nfs-ganesha; fails if it was not running.
+ganesha_stop() {
+	local pid
+	pid=$(cat "$LAB_DIR/h3/run/ganesha/ganesha.pid" 2>/dev/null) && [ -n "$pid" ] &&
+		kill "$pid" && wait_until 20 sh -c "! kill -0 $pid 2>/dev/null"
+}
+
+# ganesha_start: starts h3's nfs-ganesha again as lab/labctl does, and
+# waits (up to 30 s) for it to take NFS connections.
+ganesha_start() {
+	"$LABCTL" exec h3 ganesha.nfsd -f "$LAB_DIR/h3/ganesha.conf" -L "$LAB_DIR/h3/ganesha.log" \
+		-p /run/ganesha/ganesha.pid -N NIV_EVENT
+	wait_until 30 bash -c "exec 3<>/dev/tcp/$(lab_host_ip 3)/2049"
+}
