@@ -173,13 +173,25 @@ settled() {
 # request (lab/guest/README.md), asking again for up to 20 s while nothing
 # answers (a guest just started opens its port last).
 guest_cmd() {
-	local ip=$1 reply
+	local ip=$1 reply answered= mac h
 	shift
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		reply=$("$GUEST/cmd" "$ip" "$@" 2>&1)
-		case "$reply" in "no reply from"*) sleep 2 ;; *) break ;; esac
+		case "$reply" in "no reply from"*) sleep 2 ;; *) answered=1; break ;; esac
 	done
 	printf '%s\n' "$reply"
+	[ -n "$answered" ] && return 0
+	# No answer at all: say (on stderr, the reply is the output) whether it
+	# pings, and where the lab's switch and the hosts think the guest is.
+	{
+	pings "$ip" >/dev/null 2>&1 && diag "guest_cmd: $ip answers ping" || diag "guest_cmd: $ip does not answer ping"
+	mac=$(ip neigh show "$ip" dev "$LAB_BRIDGE" 2>/dev/null | awk '{ print $3 }')
+	diag "guest_cmd: no reply from $ip; neighbour: $(ip neigh show "$ip" 2>/dev/null)"
+	[ -n "$mac" ] && diag "guest_cmd: berthlab0 fdb: $(bridge fdb show br "$LAB_BRIDGE" 2>/dev/null | grep -i "$mac" | tr '\n' ';')"
+	for h in h1 h2 h3; do
+		diag "guest_cmd: $h: $(lab_virsh "$h" list --name 2>/dev/null | tr '\n' ' ')"
+	done
+	} >&2
 }
 
 # migrating HOST NAME: a migration job of domain NAME runs on HOST.
