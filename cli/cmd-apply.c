@@ -140,7 +140,7 @@ prepare(const struct apply_cmd *a, struct berth_prepared *p, struct berth_error 
 	if (a->plan_file == NULL)
 		return berth_prepare(a->inventory, NULL, p, err);
 	memset(p, 0, sizeof(*p));
-	p->inv = berth_inventory_load(a->inventory, err);
+	p->inv = berth_load_inventory(a->inventory, err);
 	if (p->inv != NULL)
 		p->plan = berth_plan_load_json(a->plan_file, err);
 	if (p->plan == NULL || check_fresh(p, p->plan, err) < 0) {

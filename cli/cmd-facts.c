@@ -61,7 +61,7 @@ berth_cmd_facts(const struct berth_command *self, int argc, char **argv,
 	if (end <= 0)
 		return end;
 
-	inv = berth_inventory_load(inventory, err);
+	inv = berth_load_inventory(inventory, err);
 	if (inv == NULL)
 		return -1;
 	facts = berth_gather_facts(inv, err);

@@ -1,11 +1,70 @@
-/* berth validate -i INVENTORY: reads and checks an inventory, changes nothing. */
+/*
+ * berth validate -i INVENTORY [--json]: reads and checks an inventory,
+ * reports every problem, changes nothing.
+ */
 #include "cli/cmd.h"
+#include "cli/prepare.h"
+#include "core/output.h"
 #include "parser/inventory.h"
 
 const struct berth_cli_option berth_cmd_validate_options[] = {
 	{ 'i', "inventory", "FILE", "the inventory to check (required)" },
+	{ 'j', "json", NULL, "print the result as JSON: every problem with its place" },
 	{ 0, NULL, NULL, NULL },
 };
+
+/* The counts of a valid inventory: "3 hosts, 1 storage, 2 domains". */
+static void
+print_counts(struct berth_out *out, const struct berth_inventory *inv)
+{
+	berth_out_uint(out, "hosts", "%llu host", inv->n_hosts);
+	berth_out_text(out, "%s", inv->n_hosts == 1 ? ", " : "s, ");
+	berth_out_uint(out, "storage", "%llu storage, ", inv->n_storage);
+	berth_out_uint(out, "domains", "%llu domain", inv->n_domains);
+	berth_out_text(out, "%s", inv->n_domains == 1 ? "\n" : "s\n");
+}
+
+/*
+ * --json: one document on standard output, valid or not: {"inventory",
+ * "valid", "problems": [{"file", "line", "column", "message"}],
+ * "problems_total", and the counts when valid, or "error" when the file
+ * could not be read}.  Exits 2 when the inventory is not valid.
+ */
+static int
+validate_json(const char *path, struct berth_error **err)
+{
+	struct berth_problems problems = BERTH_PROBLEMS_INIT;
+	BERTH_AUTOPTR(berth_error) why = NULL;
+	BERTH_AUTOPTR(berth_inventory) inv = berth_inventory_read(path, &problems, &why);
+	struct berth_out *out = berth_out_new(stdout, BERTH_OUT_JSON);
+	int rc;
+
+	berth_out_string(out, "inventory", NULL, path);
+	berth_out_bool(out, "valid", NULL, inv != NULL);
+	if (inv != NULL)
+		print_counts(out, inv);
+	else if (problems.n == 0)
+		berth_out_string(out, "error", NULL, berth_error_message(why));
+	berth_out_open_array(out, "problems");
+	for (size_t i = 0; i < problems.n; i++) {
+		const struct berth_problem *pr = &problems.items[i];
+
+		berth_out_open_object(out, NULL);
+		berth_out_string(out, "file", NULL, pr->file);
+		berth_out_uint(out, "line", NULL, pr->loc.line);
+		berth_out_uint(out, "column", NULL, pr->loc.column);
+		berth_out_string(out, "message", NULL, pr->message);
+		berth_out_close_object(out);
+	}
+	berth_out_close_array(out);
+	berth_out_uint(out, "problems_total", NULL, berth_problems_total(&problems));
+	berth_problems_release(&problems);
+	rc = berth_out_finish(out, err);
+	berth_out_free(out);
+	if (rc < 0)
+		return -1;
+	return inv != NULL ? 0 : 2;
+}
 
 int
 berth_cmd_validate(const struct berth_command *self, int argc, char **argv,
@@ -13,8 +72,10 @@ berth_cmd_validate(const struct berth_command *self, int argc, char **argv,
 {
 	BERTH_AUTOPTR(berth_inventory) inv = NULL;
 	struct berth_cli_getopt opt;
+	struct berth_out *out;
 	const char *path = NULL;
-	int c, end;
+	bool json = false;
+	int c, end, rc;
 
 	berth_command_getopt_init(&opt, self, argc, argv);
 	while ((c = berth_cli_getopt_next(&opt, err)) > 0) {
@@ -22,17 +83,24 @@ berth_cmd_validate(const struct berth_command *self, int argc, char **argv,
 		case 'i':
 			path = opt.optarg;
 			break;
+		case 'j':
+			json = true;
+			break;
 		}
 	}
 	end = berth_command_options_end(self, &opt, c, true, path, err);
 	if (end <= 0)
 		return end;
+	if (json)
+		return validate_json(path, err);
 
-	inv = berth_inventory_load(path, err);
+	inv = berth_load_inventory(path, err);
 	if (inv == NULL)
 		return -1;
-	printf("inventory '%s' is valid: %zu host%s, %zu storage, %zu domain%s\n", path,
-	       inv->n_hosts, inv->n_hosts == 1 ? "" : "s", inv->n_storage,
-	       inv->n_domains, inv->n_domains == 1 ? "" : "s");
-	return 0;
+	out = berth_out_new(stdout, BERTH_OUT_TEXT);
+	berth_out_string(out, NULL, "inventory '%s' is valid: ", path);
+	print_counts(out, inv);
+	rc = berth_out_finish(out, err);
+	berth_out_free(out);
+	return rc;
 }

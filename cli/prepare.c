@@ -8,6 +8,31 @@
 #include "planner/plan.h"
 #include "planner/render.h"
 
+struct berth_inventory *
+berth_load_inventory(const char *path, struct berth_error **err)
+{
+	struct berth_problems problems = BERTH_PROBLEMS_INIT;
+	struct berth_inventory *inv = berth_inventory_read(path, &problems, err);
+	size_t total = berth_problems_total(&problems);
+
+	if (total > 1) {
+		size_t shown = problems.n < BERTH_PROBLEMS_SHOWN ? problems.n : BERTH_PROBLEMS_SHOWN;
+
+		for (size_t i = 0; i < shown; i++)
+			fprintf(stderr, "berth: %s\n", problems.items[i].text);
+		if (err != NULL)
+			berth_error_clear(err);
+		if (shown < total)
+			berth_error_set(err, BERTH_ERROR_INPUT, "inventory '%s' is not valid: %zu "
+					"problems, the first %zu shown", path, total, shown);
+		else
+			berth_error_set(err, BERTH_ERROR_INPUT,
+					"inventory '%s' is not valid: %zu problems", path, total);
+	}
+	berth_problems_release(&problems);
+	return inv;
+}
+
 struct berth_facts *
 berth_gather_facts(const struct berth_inventory *inv, struct berth_error **err)
 {
@@ -35,7 +60,7 @@ berth_prepare(const char *inventory_path, const char *facts_path,
 	      struct berth_prepared *p, struct berth_error **err)
 {
 	memset(p, 0, sizeof(*p));
-	p->inv = berth_inventory_load(inventory_path, err);
+	p->inv = berth_load_inventory(inventory_path, err);
 	if (p->inv == NULL)
 		return -1;
 	if (facts_path != NULL)

@@ -19,6 +19,18 @@ struct berth_prepared {
 	struct berth_plan *plan;
 };
 
+/* The most problems of an inventory the CLI prints. */
+#define BERTH_PROBLEMS_SHOWN 100
+
+/*
+ * Reads and validates the inventory at path (berth_inventory_read()).  With
+ * one problem, that problem is the error; with more, each of the first
+ * BERTH_PROBLEMS_SHOWN is printed to standard error as "berth: PROBLEM" and
+ * the error says how many there are.  Returns a new inventory, or NULL with
+ * *err set.
+ */
+struct berth_inventory *berth_load_inventory(const char *path, struct berth_error **err);
+
 /*
  * Gathers facts from inv's hosts, warning on standard error for each host
  * that cannot be reached ("host 'h2' is unreachable: WHY").  Returns new

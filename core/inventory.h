@@ -41,6 +41,15 @@ struct berth_host_timeouts {
 	unsigned keepalive_s;	/* libvirt_keepalive: libvirt's keepalive interval */
 };
 
+/*
+ * The largest memory a domain may have (16 TiB, in KiB) and the largest disk
+ * image (64 TiB, in bytes), as the inventory checks them: more than any host
+ * berth runs on, and small enough that sums over every domain and disk of an
+ * inventory (at most BERTH_INVENTORY_MAX_BYTES of YAML) stay far from 2^63.
+ */
+#define BERTH_DOMAIN_MEMORY_MAX_KIB (UINT64_C(16) << 30)
+#define BERTH_DISK_SIZE_MAX_BYTES (UINT64_C(64) << 40)
+
 /* A hypervisor host and how berth reaches it over SSH and libvirt. */
 struct berth_host {
 	char *name;		/* key under hosts: */

@@ -27,8 +27,7 @@ berth_parse_fail(struct berth_parse *p, struct berth_location loc, const char *f
 	va_start(ap, fmt);
 	message = xvasprintf(fmt, ap);
 	va_end(ap);
-	berth_error_set(p->err, BERTH_ERROR_INPUT, "%s:%u:%u: %s",
-			p->path, loc.line, loc.column, message);
+	berth_problems_add(p->problems, p->path, loc, message);
 	return -1;
 }
 
@@ -335,9 +334,12 @@ set_size(struct berth_parse *p, const struct berth_field *f, const char *name,
 	if (kib == 0)
 		return berth_parse_fail(p, value->loc, "%s'%s' must be more than 0, got '%s'",
 					where, name, value->text);
+	if (f->type == BERTH_FIELD_MEMORY && kib > BERTH_DOMAIN_MEMORY_MAX_KIB)
+		return berth_parse_fail(p, value->loc, "%s'%s' must be at most 16T, got '%s'",
+					where, name, value->text);
 	if (f->type == BERTH_FIELD_DISK_SIZE) {
-		if (kib > UINT64_MAX / 1024)
-			return berth_parse_fail(p, value->loc, "%s'%s' is too large, got '%s'",
+		if (kib > BERTH_DISK_SIZE_MAX_BYTES / 1024)
+			return berth_parse_fail(p, value->loc, "%s'%s' must be at most 64T, got '%s'",
 						where, name, value->text);
 		kib *= 1024;
 	}
@@ -515,6 +517,7 @@ berth_fields_parse(struct berth_parse *p, const struct berth_yaml_node *map,
 		   void *obj, bool in_defaults)
 {
 	const struct berth_yaml_node *seen[BERTH_FIELDS_MAX] = { NULL };
+	int rc = 0;
 
 	assert(n <= BERTH_FIELDS_MAX);
 	assert(map->kind == BERTH_YAML_MAPPING);
@@ -526,29 +529,42 @@ berth_fields_parse(struct berth_parse *p, const struct berth_yaml_node *map,
 		if (key->kind != BERTH_YAML_SCALAR) {
 			BERTH_AUTOFREE char *got = berth_yaml_describe(key);
 
-			return berth_parse_fail(p, key->loc, "%skeys must be strings, got %s",
-						where, got);
+			rc = berth_parse_fail(p, key->loc, "%skeys must be strings, got %s",
+					      where, got);
+			continue;
+		}
+		if (berth_yaml_is_merge_key(key)) {
+			rc = -1;
+			continue;
 		}
 		f = field_find(fields, n, key->text);
-		if (f == NULL)
-			return fail_unknown_key(p, key, where, fields, n, in_defaults);
-		if (in_defaults && f->no_default)
-			return berth_parse_fail(p, key->loc, "%s'%s' cannot have a default",
-						where, key->text);
+		if (f == NULL) {
+			rc = fail_unknown_key(p, key, where, fields, n, in_defaults);
+			continue;
+		}
+		if (in_defaults && f->no_default) {
+			rc = berth_parse_fail(p, key->loc, "%s'%s' cannot have a default",
+					      where, key->text);
+			continue;
+		}
 		first = seen[f - fields];
-		if (first != NULL && strcmp(first->text, key->text) == 0)
-			return berth_parse_fail(p, key->loc, "%sduplicate key '%s' (first at %u:%u)",
-						where, key->text, first->loc.line, first->loc.column);
-		if (first != NULL)
-			return berth_parse_fail(p, key->loc,
-						"%sduplicate key '%s': '%s' at %u:%u is the same setting",
-						where, key->text, first->text,
-						first->loc.line, first->loc.column);
+		if (first != NULL && strcmp(first->text, key->text) == 0) {
+			rc = berth_parse_fail(p, key->loc, "%sduplicate key '%s' (first at %u:%u)",
+					      where, key->text, first->loc.line, first->loc.column);
+			continue;
+		}
+		if (first != NULL) {
+			rc = berth_parse_fail(p, key->loc,
+					      "%sduplicate key '%s': '%s' at %u:%u is the same setting",
+					      where, key->text, first->text,
+					      first->loc.line, first->loc.column);
+			continue;
+		}
 		seen[f - fields] = key;
 		if (set_value(p, f, key->text, map->items[2 * i + 1], where, obj) < 0)
-			return -1;
+			rc = -1;
 	}
-	return 0;
+	return rc;
 }
 
 /* True if obj holds a value for f: a string, or a number that is not 0. */
@@ -566,16 +582,28 @@ has_value(const struct berth_field *f, const void *obj)
 	return false;
 }
 
+/* True if map (or NULL) gives f, under its key or its alias. */
+static bool
+map_gives(const struct berth_yaml_node *map, const struct berth_field *f)
+{
+	return map != NULL && (berth_yaml_get(map, f->key) != NULL ||
+			       (f->alias != NULL && berth_yaml_get(map, f->alias) != NULL));
+}
+
 int
 berth_fields_check_required(struct berth_parse *p, struct berth_location loc,
 			    const char *where, const struct berth_field *fields, size_t n,
-			    const void *obj)
+			    const void *obj, const struct berth_yaml_node *map)
 {
+	int rc = 0;
+
+	if (p->lenient)
+		return 0;
 	for (size_t i = 0; i < n; i++) {
-		if (fields[i].required && !has_value(&fields[i], obj))
-			return berth_parse_fail(p, loc, "%s'%s' is required", where, fields[i].key);
+		if (fields[i].required && !has_value(&fields[i], obj) && !map_gives(map, &fields[i]))
+			rc = berth_parse_fail(p, loc, "%s'%s' is required", where, fields[i].key);
 	}
-	return 0;
+	return rc;
 }
 
 void

@@ -15,24 +15,34 @@
 
 #include "core/error.h"
 #include "core/inventory.h"
+#include "core/problems.h"
 #include "parser/yaml-tree.h"
 
 /* The most rows a table may have. */
 #define BERTH_FIELDS_MAX 16
 
-/* One parse of one inventory: what every check needs to report a problem. */
+/*
+ * One parse of one inventory: what every check needs to report a problem.
+ * A check that fails adds its problem and the parse goes on, so that one run
+ * finds them all; the inventory is dropped at the end if there was any.
+ */
 struct berth_parse {
 	const char *path;		/* names the file in messages */
-	struct berth_error **err;
+	struct berth_problems *problems;
+	/*
+	 * Set while an entry whose settings are not a mapping is read as if
+	 * empty: its missing required keys are not problems of their own.
+	 */
+	bool lenient;
 	struct berth_inventory *inv;	/* being filled */
 	struct berth_host host_defaults;	/* built-in, then defaults.host */
 	struct berth_domain domain_defaults;	/* built-in, then defaults.domain */
 };
 
 /*
- * Records the BERTH_ERROR_INPUT error "PATH:LINE:COLUMN: MESSAGE" with the
- * printf-formatted message, control characters in it (a newline in a quoted
- * key) written as \xHH so it stays one line, and returns -1.
+ * Adds the problem "PATH:LINE:COLUMN: MESSAGE" with the printf-formatted
+ * message, control characters in it (a newline in a quoted key) written as
+ * \xHH so it stays one line, and returns -1.
  */
 int berth_parse_fail(struct berth_parse *p, struct berth_location loc,
 		     const char *fmt, ...) BERTH_PRINTF(3, 4);
@@ -79,8 +89,8 @@ struct berth_field {
  * Reads the MAPPING map into obj through the n rows of fields.  Messages
  * start with where ("host 'h1': ").  With in_defaults, rows marked
  * no_default are refused.  A string already in obj (a default) is freed
- * when its key is given.  Returns 0, or -1 after berth_parse_fail() at the
- * first key or value that is wrong.
+ * when its key is given.  Returns 0, or -1 after berth_parse_fail() for each
+ * key or value that is wrong (the others are still read).
  */
 int berth_fields_parse(struct berth_parse *p, const struct berth_yaml_node *map,
 		       const char *where, const struct berth_field *fields, size_t n,
@@ -88,12 +98,14 @@ int berth_fields_parse(struct berth_parse *p, const struct berth_yaml_node *map,
 
 /*
  * Checks that obj has a value for every required row of fields (a string
- * set, a number not 0), whether from its map or a default.  Returns 0, or
- * -1 after berth_parse_fail() at loc: "WHERE'KEY' is required".
+ * set, a number not 0), whether from map (NULL: none) or a default.  A key
+ * that map gives with a wrong value already has its problem, and nothing is
+ * required of a lenient parse.  Returns 0, or -1 after berth_parse_fail() at
+ * loc for each missing one: "WHERE'KEY' is required".
  */
 int berth_fields_check_required(struct berth_parse *p, struct berth_location loc,
 				const char *where, const struct berth_field *fields, size_t n,
-				const void *obj);
+				const void *obj, const struct berth_yaml_node *map);
 
 /*
  * Copies into dst the value of each row of fields that may have a default

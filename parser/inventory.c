@@ -9,10 +9,13 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pcre2.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <uuid/uuid.h>
 
 #include "core/buf.h"
@@ -162,9 +165,13 @@ read_settings(struct berth_parse *p, const struct berth_yaml_node *map,
 	      struct berth_location loc, const char *where,
 	      const struct berth_field *fields, size_t n, void *obj)
 {
+	int rc = 0;
+
 	if (map != NULL && berth_fields_parse(p, map, where, fields, n, obj, false) < 0)
-		return -1;
-	return berth_fields_check_required(p, loc, where, fields, n, obj);
+		rc = -1;
+	if (berth_fields_check_required(p, loc, where, fields, n, obj, map) < 0)
+		rc = -1;
+	return rc;
 }
 
 #define READ_SETTINGS(p, map, loc, where, table, obj) \
@@ -185,11 +192,28 @@ new_array(void *array_out, size_t n, size_t size)
 }
 
 /*
+ * Calls read for an entry or item whose settings node is not a mapping (its
+ * problem is already added) as if it were empty, without the problems of
+ * the keys it then lacks.
+ */
+static int
+read_broken(struct berth_parse *p, read_fn *read, const struct berth_yaml_node *node,
+	    const char *where, void *obj)
+{
+	p->lenient = true;
+	read(p, node, NULL, where, obj);
+	p->lenient = false;
+	return -1;
+}
+
+/*
  * Reads a section (hosts:, storage:, domains:): a mapping from entry names
  * to their settings, each name valid and given once, into a new array at
- * array_out (see new_array()).  Calls read for each entry, with obj pointing
- * at its slot, after counting it in *count so that a failed entry is freed
- * too.
+ * array_out (see new_array()).  Every pair of the mapping gets a slot, in
+ * order, counted in *count, so slot i is pair i and a failed entry is freed
+ * too; a pair whose name is refused keeps a slot with no name, which the
+ * checks across entries skip.  Calls read for each named entry, with obj
+ * pointing at its slot.
  */
 static int
 read_section(struct berth_parse *p, const struct berth_yaml_node *section, const char *name,
@@ -207,19 +231,24 @@ read_section(struct berth_parse *p, const struct berth_yaml_node *section, const
 		return 0;
 	array = new_array(array_out, berth_yaml_n_pairs(map), size);
 	berth_name_index_init(&seen, berth_yaml_n_pairs(map));
-	for (size_t i = 0; rc == 0 && i < berth_yaml_n_pairs(map); i++) {
+	for (size_t i = 0; i < berth_yaml_n_pairs(map); i++) {
 		const struct berth_yaml_node *key = map->items[2 * i];
 		const struct berth_yaml_node *first;
 		const struct berth_yaml_node *settings;
 		BERTH_AUTOFREE char *entry = NULL;
 		BERTH_AUTOFREE char *where = NULL;
+		void *slot = array + (*count)++ * size;
 
+		if (berth_yaml_is_merge_key(key)) {
+			rc = -1;
+			continue;
+		}
 		if (key->kind != BERTH_YAML_SCALAR) {
 			BERTH_AUTOFREE char *got = berth_yaml_describe(key);
 
 			rc = berth_parse_fail(p, key->loc, "%s name must be a string, got %s",
 					      what, got);
-			break;
+			continue;
 		}
 		if (!berth_inventory_name_is_valid(key->text)) {
 			BERTH_AUTOFREE char *got = berth_yaml_describe(key);
@@ -227,20 +256,20 @@ read_section(struct berth_parse *p, const struct berth_yaml_node *section, const
 			rc = berth_parse_fail(p, key->loc, "%s name %s is not valid: it must start "
 					      "with a letter or digit and hold at most 63 letters, "
 					      "digits, '_', '.' or '-'", what, got);
-			break;
+			continue;
 		}
 		first = berth_name_index_add(&seen, key->text, key);
 		if (first != NULL) {
 			rc = berth_parse_fail(p, key->loc, "duplicate %s '%s' (first at %u:%u)",
 					      what, key->text, first->loc.line, first->loc.column);
-			break;
+			continue;
 		}
 		entry = xasprintf("%s '%s'", what, key->text);
 		where = xasprintf("%s: ", entry);
 		if (expect_mapping(p, map->items[2 * i + 1], "", entry, &settings) < 0)
+			rc = read_broken(p, read, key, where, slot);
+		else if (read(p, key, settings, where, slot) < 0)
 			rc = -1;
-		else
-			rc = read(p, key, settings, where, array + (*count)++ * size);
 	}
 	berth_name_index_release(&seen);
 	return rc;
@@ -258,6 +287,7 @@ read_list(struct berth_parse *p, const struct berth_yaml_node *list, const char 
 	  read_fn *read)
 {
 	char *array;
+	int rc = 0;
 
 	if (berth_yaml_is_null(list))
 		return 0;
@@ -272,13 +302,14 @@ read_list(struct berth_parse *p, const struct berth_yaml_node *list, const char 
 		BERTH_AUTOFREE char *subject = xasprintf("%s %zu", what, i + 1);
 		BERTH_AUTOFREE char *item_where = xasprintf("%s%s: ", where, subject);
 		const struct berth_yaml_node *map;
+		void *slot = array + (*count)++ * size;
 
 		if (expect_mapping(p, list->items[i], where, subject, &map) < 0)
-			return -1;
-		if (read(p, list->items[i], map, item_where, array + (*count)++ * size) < 0)
-			return -1;
+			rc = read_broken(p, read, list->items[i], item_where, slot);
+		else if (read(p, list->items[i], map, item_where, slot) < 0)
+			rc = -1;
 	}
-	return 0;
+	return rc;
 }
 
 /* The default target of the disk at index: vda ... vdz, vdaa ... as libvirt. */
@@ -303,13 +334,13 @@ read_disk(struct berth_parse *p, const struct berth_yaml_node *item,
 	  const struct berth_yaml_node *map, const char *where, void *obj)
 {
 	struct berth_disk *disk = obj;
+	int rc;
 
 	disk->loc = item->loc;
-	if (READ_SETTINGS(p, map, disk->loc, where, disk_fields, disk) < 0)
-		return -1;
+	rc = READ_SETTINGS(p, map, disk->loc, where, disk_fields, disk);
 	if (disk->format == NULL)
 		disk->format = xstrdup(disk_formats[0]);
-	return 0;
+	return rc;
 }
 
 static int
@@ -327,13 +358,13 @@ read_nic(struct berth_parse *p, const struct berth_yaml_node *item,
 	 const struct berth_yaml_node *map, const char *where, void *obj)
 {
 	struct berth_nic *nic = obj;
+	int rc;
 
 	nic->loc = item->loc;
-	if (READ_SETTINGS(p, map, nic->loc, where, nic_fields, nic) < 0)
-		return -1;
+	rc = READ_SETTINGS(p, map, nic->loc, where, nic_fields, nic);
 	if (nic->model == NULL)
 		nic->model = xstrdup("virtio");
-	return 0;
+	return rc;
 }
 
 static int
@@ -351,15 +382,15 @@ read_host(struct berth_parse *p, const struct berth_yaml_node *key,
 	  const struct berth_yaml_node *map, const char *where, void *obj)
 {
 	struct berth_host *h = obj;
+	int rc;
 
 	h->name = xstrdup(key->text);
 	h->loc = key->loc;
 	berth_fields_copy(host_fields, N_FIELDS(host_fields), h, &p->host_defaults);
-	if (READ_SETTINGS(p, map, h->loc, where, host_fields, h) < 0)
-		return -1;
+	rc = READ_SETTINGS(p, map, h->loc, where, host_fields, h);
 	if (h->address == NULL)
 		h->address = xstrdup(h->name);
-	return 0;
+	return rc;
 }
 
 static int
@@ -379,12 +410,12 @@ read_domain(struct berth_parse *p, const struct berth_yaml_node *key,
 {
 	struct berth_domain *d = obj;
 	uuid_t namespace, uuid;
+	int rc;
 
 	d->name = xstrdup(key->text);
 	d->loc = key->loc;
 	berth_fields_copy(domain_fields, N_FIELDS(domain_fields), d, &p->domain_defaults);
-	if (READ_SETTINGS(p, map, d->loc, where, domain_fields, d) < 0)
-		return -1;
+	rc = READ_SETTINGS(p, map, d->loc, where, domain_fields, d);
 	for (size_t i = 0; i < d->n_disks; i++) {
 		if (d->disks[i].target == NULL)
 			d->disks[i].target = disk_target(i);
@@ -395,7 +426,7 @@ read_domain(struct berth_parse *p, const struct berth_yaml_node *key,
 		uuid_generate_sha1(uuid, namespace, d->name, strlen(d->name));
 		uuid_unparse_lower(uuid, d->uuid);
 	}
-	return 0;
+	return rc;
 }
 
 static int
@@ -403,16 +434,16 @@ read_hosts(struct berth_parse *p, const struct berth_yaml_node *value,
 	   const char *name, const char *where, void *obj)
 {
 	struct berth_inventory *inv = p->inv;
+	int rc;
 
 	(void)where;
 	(void)obj;
-	if (read_section(p, value, name, "host", &inv->hosts, sizeof(*inv->hosts),
-			 &inv->n_hosts, read_host) < 0)
-		return -1;
-	if (inv->n_hosts == 0)
+	rc = read_section(p, value, name, "host", &inv->hosts, sizeof(*inv->hosts),
+			  &inv->n_hosts, read_host);
+	if (inv->n_hosts == 0 && (berth_yaml_is_null(value) || value->kind == BERTH_YAML_MAPPING))
 		return berth_parse_fail(p, value->loc, "'%s' is empty: an inventory needs "
 					"at least one host", name);
-	return 0;
+	return rc;
 }
 
 static int
@@ -544,33 +575,42 @@ static int
 parse_document(struct berth_parse *p, const struct berth_yaml_node *root)
 {
 	const struct berth_yaml_node *defaults = berth_yaml_get(root, "defaults");
+	int rc = 0;
 
 	if (defaults != NULL && read_defaults(p, defaults) < 0)
-		return -1;
+		rc = -1;
 	if (berth_fields_parse(p, root, "", top_fields, N_FIELDS(top_fields), NULL, false) < 0)
-		return -1;
+		rc = -1;
 	if (berth_yaml_get(root, "hosts") == NULL)
-		return berth_parse_fail(p, root->loc, "'hosts' is missing: an inventory needs "
-					"at least one host");
-	return berth_check_references(p, root);
+		rc = berth_parse_fail(p, root->loc, "'hosts' is missing: an inventory needs "
+				      "at least one host");
+	if (berth_check_references(p, root) < 0)
+		rc = -1;
+	return rc;
 }
 
-struct berth_inventory *
-berth_inventory_parse(const char *text, size_t len, const char *path_for_messages,
-		      struct berth_error **err)
+/*
+ * Parses text into a new inventory, or adds its problems to problems and
+ * returns NULL.  Problems that have no place in the file (an empty one) go
+ * to err instead.
+ */
+static struct berth_inventory *
+parse_text(const char *text, size_t len, const char *path,
+	   struct berth_problems *problems, struct berth_error **err)
 {
-	const char *path = path_for_messages != NULL ? path_for_messages : "<inventory>";
 	BERTH_AUTOPTR(berth_yaml_node) root = NULL;
 	BERTH_AUTOPTR(berth_inventory) inv = NULL;
-	BERTH_AUTOPTR(berth_error) local_err = NULL;
-	struct berth_parse p = { .path = path, .err = err != NULL ? err : &local_err };
+	struct berth_parse p = { .path = path, .problems = problems };
+	size_t before = berth_problems_total(problems);
 	int rc;
 
-	if (berth_yaml_parse(text, len, path, &root, p.err) < 0)
+	if (berth_yaml_parse(text, len, path, &root, problems) < 0)
 		return NULL;
 	if (root == NULL || berth_yaml_is_null(root)) {
-		berth_error_set(p.err, BERTH_ERROR_INPUT,
-				"%s: the inventory is empty: it needs at least 'hosts:'", path);
+		if (berth_problems_total(problems) == before)
+			berth_error_set(err, BERTH_ERROR_INPUT,
+					"%s: the inventory is empty: it needs at least 'hosts:'",
+					path);
 		return NULL;
 	}
 	if (root->kind != BERTH_YAML_MAPPING) {
@@ -587,34 +627,112 @@ berth_inventory_parse(const char *text, size_t len, const char *path_for_message
 	defaults_init(&p);
 	rc = parse_document(&p, root);
 	defaults_release(&p);
-	if (rc < 0)
+	if (rc < 0 || berth_problems_total(problems) > before)
 		return NULL;
 	return berth_steal_pointer(&inv);
+}
+
+/* The inventory parse_text() made, or NULL with err set from problems. */
+static struct berth_inventory *
+inventory_or_error(struct berth_inventory *inv, struct berth_problems *problems,
+		   struct berth_error **err)
+{
+	if (berth_problems_total(problems) == 0)
+		return inv;
+	berth_inventory_free(inv);
+	berth_problems_sort(problems);
+	berth_problems_to_error(problems, err);
+	return NULL;
+}
+
+struct berth_inventory *
+berth_inventory_parse(const char *text, size_t len, const char *path_for_messages,
+		      struct berth_error **err)
+{
+	const char *path = path_for_messages != NULL ? path_for_messages : "<inventory>";
+	struct berth_problems problems = BERTH_PROBLEMS_INIT;
+	struct berth_inventory *inv;
+
+	inv = inventory_or_error(parse_text(text, len, path, &problems, err), &problems, err);
+	berth_problems_release(&problems);
+	return inv;
+}
+
+/*
+ * Reads the inventory file at path into *text: a regular file of at most
+ * BERTH_INVENTORY_MAX_BYTES.  Returns 0, or -1 with err set.
+ */
+static int
+read_file(const char *path, struct berth_buf *text, struct berth_error **err)
+{
+	char chunk[65536];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	/* O_NONBLOCK: opening a FIFO nobody writes to must not hang. */
+	fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		berth_error_set_errno(err, BERTH_ERROR_INPUT, errno,
+				      "cannot read inventory '%s'", path);
+		return -1;
+	}
+	if (fstat(fd, &st) < 0) {
+		berth_error_set_errno(err, BERTH_ERROR_INPUT, errno,
+				      "cannot read inventory '%s'", path);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		berth_error_set(err, BERTH_ERROR_INPUT,
+				"cannot read inventory '%s': not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	if (st.st_size > BERTH_INVENTORY_MAX_BYTES)
+		goto too_large;
+	/* A file that grows while it is read is cut at the limit and refused. */
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			berth_error_set_errno(err, BERTH_ERROR_INPUT, errno,
+					      "cannot read inventory '%s'", path);
+			close(fd);
+			return -1;
+		}
+		berth_buf_addn(text, chunk, (size_t)n);
+		if (text->len > BERTH_INVENTORY_MAX_BYTES)
+			goto too_large;
+	}
+	close(fd);
+	return 0;
+
+too_large:
+	berth_error_set(err, BERTH_ERROR_INPUT, "cannot read inventory '%s': larger than %d MiB, "
+			"the most berth reads", path, BERTH_INVENTORY_MAX_BYTES >> 20);
+	close(fd);
+	return -1;
+}
+
+struct berth_inventory *
+berth_inventory_read(const char *path, struct berth_problems *problems,
+		     struct berth_error **err)
+{
+	BERTH_AUTOBUF struct berth_buf text = BERTH_BUF_INIT;
+
+	if (read_file(path, &text, err) < 0)
+		return NULL;
+	return inventory_or_error(parse_text(text.buf, text.len, path,
+					     problems, err), problems, err);
 }
 
 struct berth_inventory *
 berth_inventory_load(const char *path, struct berth_error **err)
 {
-	BERTH_AUTOBUF struct berth_buf text = BERTH_BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	FILE *fp;
+	struct berth_problems problems = BERTH_PROBLEMS_INIT;
+	struct berth_inventory *inv = berth_inventory_read(path, &problems, err);
 
-	fp = fopen(path, "r");
-	if (fp == NULL) {
-		berth_error_set_errno(err, BERTH_ERROR_INPUT, errno,
-				      "cannot read inventory '%s'", path);
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		berth_buf_addn(&text, chunk, n);
-	if (ferror(fp)) {
-		/* A directory, or an I/O error. */
-		berth_error_set_errno(err, BERTH_ERROR_INPUT, errno,
-				      "cannot read inventory '%s'", path);
-		fclose(fp);
-		return NULL;
-	}
-	fclose(fp);
-	return berth_inventory_parse(text.buf, text.len, path, err);
+	berth_problems_release(&problems);
+	return inv;
 }

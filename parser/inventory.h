@@ -3,17 +3,16 @@
  * berth_inventory (core/inventory.h), and validated.  docs/inventory.md
  * describes the language: every key, its type, default and Ansible alias.
  *
- * Validation stops at the FIRST problem found and reports only that one, as
- * a BERTH_ERROR_INPUT error "PATH:LINE:COLUMN: MESSAGE" naming the YAML node
- * at fault (1-based, as editors count):
+ * Validation goes on past a problem, so one run finds them all: each is
+ * "PATH:LINE:COLUMN: MESSAGE", naming the YAML node at fault (1-based, as
+ * editors count), and they come sorted by line and column:
  *
  *	inventory.yaml:7:12: domain 'web1': 'memory' must be a size like 128M, got 'lots'
  *
- * The order the checks run in decides which problem is first: YAML syntax;
- * then defaults:; then the top-level keys in file order, each entry with its
- * keys, values, names and required keys in file order; last, across
- * entries, references (hosts, storage) and uniqueness (MACs, UUIDs, disk
- * targets), storage first, then domains, in file order.
+ * A YAML syntax error ends the reading where it is (with the problems found
+ * before it).  An entry whose settings are wrong is still known by its name,
+ * so a reference to it is not a second problem; a required key given with a
+ * wrong value is not reported missing too.
  *
  * Nothing here touches the network.  Reading the environment: "~" in local
  * paths (key, known_hosts and the default ~/.ssh/known_hosts) becomes $HOME
@@ -27,6 +26,7 @@
 
 #include "core/error.h"
 #include "core/inventory.h"
+#include "core/problems.h"
 
 /*
  * The namespace under which a domain's UUID is derived from its name when
@@ -35,12 +35,27 @@
  */
 #define BERTH_INVENTORY_UUID_NAMESPACE "9ebf153f-9e60-4dc0-b6e7-df43f39270bd"
 
+/* The largest inventory file berth reads, in bytes (64 MiB). */
+#define BERTH_INVENTORY_MAX_BYTES (64 << 20)
+
+/*
+ * Reads and validates the inventory file at path, a regular file of at most
+ * BERTH_INVENTORY_MAX_BYTES.  Returns a new inventory the caller frees with
+ * berth_inventory_free(), whose path is path.  If the file is not a valid
+ * inventory, adds every problem found to problems (sorted, see
+ * berth_problems_sort()) and returns NULL with the BERTH_ERROR_INPUT error
+ * of berth_problems_to_error(); if it cannot be read, or is empty, returns
+ * NULL with only that error.
+ */
+struct berth_inventory *berth_inventory_read(const char *path, struct berth_problems *problems,
+					     struct berth_error **err);
+
 /*
  * Reads and validates the inventory file at path.  Returns a new inventory
  * the caller frees with berth_inventory_free(), whose path is path.  Returns
  * NULL with a BERTH_ERROR_INPUT error if the file cannot be read ("cannot
  * read inventory 'PATH': REASON") or is not a valid inventory (the first
- * problem, as above).
+ * problem, with how many more there are, as berth_problems_to_error()).
  */
 struct berth_inventory *berth_inventory_load(const char *path, struct berth_error **err);
 
@@ -49,7 +64,7 @@ struct berth_inventory *berth_inventory_load(const char *path, struct berth_erro
  * NUL).  path_for_messages names it in error messages and becomes the
  * inventory's path; NULL stands for "<inventory>".  Returns a new inventory
  * the caller frees with berth_inventory_free(), or NULL with a
- * BERTH_ERROR_INPUT error about the first problem found.
+ * BERTH_ERROR_INPUT error about the first problem found and how many more.
  */
 struct berth_inventory *berth_inventory_parse(const char *text, size_t len,
 					      const char *path_for_messages,

@@ -12,8 +12,23 @@ struct checker {
 	struct berth_name_index macs;		/* MAC -> struct berth_domain */
 	struct berth_name_index uuids;		/* UUID -> struct berth_domain */
 	const char **host_names;		/* for "did you mean" */
+	size_t n_host_names;
 	const char **storage_names;
+	size_t n_storage_names;
+	/* hosts: or storage: is there but not a mapping (or hosts: is missing):
+	 * no name is known, so none is reported undefined. */
+	bool hosts_broken;
+	bool storage_broken;
 };
+
+/* True if root has the section but it is neither a mapping nor empty. */
+static bool
+section_broken(const struct berth_yaml_node *root, const char *section)
+{
+	const struct berth_yaml_node *value = berth_yaml_get(root, section);
+
+	return value != NULL && value->kind != BERTH_YAML_MAPPING && !berth_yaml_is_null(value);
+}
 
 /* The settings of entry i of section (the mapping it was read from). */
 static const struct berth_yaml_node *
@@ -48,20 +63,26 @@ check_storage(struct checker *c, size_t i)
 	const struct berth_storage *s = &c->p->inv->storage[i];
 	BERTH_AUTOFREE char *where = NULL;
 
-	if (berth_name_index_find(&c->hosts, s->server) != NULL)
+	/* No name: refused; no server: its problem is already there. */
+	if (s->name == NULL || s->server == NULL || c->hosts_broken ||
+	    berth_name_index_find(&c->hosts, s->server) != NULL)
 		return 0;
 	where = xasprintf("storage '%s': ", s->name);
 	return fail_undefined(c, berth_fields_loc(entry_map(c, "storage", i), "server", s->loc),
 			      where, "server host", s->server, c->host_names,
-			      c->p->inv->n_hosts);
+			      c->n_host_names);
 }
 
 static int
 check_uuid(struct checker *c, const struct berth_domain *d,
 	   const struct berth_yaml_node *map, const char *where)
 {
-	const struct berth_domain *first = berth_name_index_add(&c->uuids, d->uuid, d);
+	const struct berth_domain *first;
 
+	/* A given UUID that was wrong left none; the name gave one then. */
+	if (d->uuid[0] == '\0')
+		return 0;
+	first = berth_name_index_add(&c->uuids, d->uuid, d);
 	if (first == NULL)
 		return 0;
 	if (d->uuid_given)
@@ -78,45 +99,55 @@ static int
 check_disks(struct checker *c, const struct berth_domain *d,
 	    const struct berth_yaml_node *map, const char *where)
 {
+	int rc = 0;
+
 	for (size_t i = 0; i < d->n_disks; i++) {
 		const struct berth_disk *disk = &d->disks[i];
 		const struct berth_yaml_node *item = list_item(map, "disks", i);
 		BERTH_AUTOFREE char *disk_where = xasprintf("%sdisk %zu: ", where, i + 1);
 
-		if (berth_name_index_find(&c->storage, disk->storage) == NULL)
-			return fail_undefined(c, berth_fields_loc(item, "storage", disk->loc),
-					      disk_where, "storage", disk->storage,
-					      c->storage_names, c->p->inv->n_storage);
+		if (disk->storage != NULL && !c->storage_broken &&
+		    berth_name_index_find(&c->storage, disk->storage) == NULL)
+			rc = fail_undefined(c, berth_fields_loc(item, "storage", disk->loc),
+					    disk_where, "storage", disk->storage,
+					    c->storage_names, c->n_storage_names);
 		for (size_t j = 0; j < i; j++) {
-			if (berth_streq(d->disks[j].target, disk->target))
-				return berth_parse_fail(c->p, berth_fields_loc(item, "target", disk->loc),
-							"%starget '%s' is already used by disk %zu",
-							disk_where, disk->target, j + 1);
+			if (berth_streq(d->disks[j].target, disk->target)) {
+				rc = berth_parse_fail(c->p, berth_fields_loc(item, "target", disk->loc),
+						      "%starget '%s' is already used by disk %zu",
+						      disk_where, disk->target, j + 1);
+				break;
+			}
 		}
 	}
-	return 0;
+	return rc;
 }
 
 static int
 check_nics(struct checker *c, const struct berth_domain *d,
 	   const struct berth_yaml_node *map, const char *where)
 {
+	int rc = 0;
+
 	for (size_t i = 0; i < d->n_nics; i++) {
 		const struct berth_nic *nic = &d->nics[i];
-		const struct berth_domain *first = berth_name_index_add(&c->macs, nic->mac, d);
+		const struct berth_domain *first;
 		size_t j = 0;
 
+		if (nic->mac == NULL)
+			continue;
+		first = berth_name_index_add(&c->macs, nic->mac, d);
 		if (first == NULL)
 			continue;
 		/* The first NIC of that domain with the MAC: in d, one before nic. */
 		while (!berth_streq(first->nics[j].mac, nic->mac))
 			j++;
-		return berth_parse_fail(c->p, berth_fields_loc(list_item(map, "nics", i), "mac",
-								nic->loc),
-					"%snic %zu: mac '%s' is already used by domain '%s' nic %zu",
-					where, i + 1, nic->mac, first->name, j + 1);
+		rc = berth_parse_fail(c->p, berth_fields_loc(list_item(map, "nics", i), "mac",
+							      nic->loc),
+				      "%snic %zu: mac '%s' is already used by domain '%s' nic %zu",
+				      where, i + 1, nic->mac, first->name, j + 1);
 	}
-	return 0;
+	return rc;
 }
 
 static int
@@ -124,16 +155,23 @@ check_domain(struct checker *c, size_t i)
 {
 	const struct berth_domain *d = &c->p->inv->domains[i];
 	const struct berth_yaml_node *map = entry_map(c, "domains", i);
-	BERTH_AUTOFREE char *where = xasprintf("domain '%s': ", d->name);
+	BERTH_AUTOFREE char *where = NULL;
+	int rc = 0;
 
-	if (berth_name_index_find(&c->hosts, d->host) == NULL)
-		return fail_undefined(c, berth_fields_loc(map, "host", d->loc), where, "host",
-				      d->host, c->host_names, c->p->inv->n_hosts);
+	if (d->name == NULL)
+		return 0;
+	where = xasprintf("domain '%s': ", d->name);
+	if (d->host != NULL && !c->hosts_broken &&
+	    berth_name_index_find(&c->hosts, d->host) == NULL)
+		rc = fail_undefined(c, berth_fields_loc(map, "host", d->loc), where, "host",
+				    d->host, c->host_names, c->n_host_names);
 	if (check_uuid(c, d, map, where) < 0)
-		return -1;
+		rc = -1;
 	if (check_disks(c, d, map, where) < 0)
-		return -1;
-	return check_nics(c, d, map, where);
+		rc = -1;
+	if (check_nics(c, d, map, where) < 0)
+		rc = -1;
+	return rc;
 }
 
 int
@@ -149,19 +187,31 @@ berth_check_references(struct berth_parse *p, const struct berth_yaml_node *root
 	berth_name_index_init(&c.storage, inv->n_storage);
 	berth_name_index_init(&c.macs, inv->n_domains);
 	berth_name_index_init(&c.uuids, inv->n_domains);
+	/* hosts: missing is its own problem; every host named would be another. */
+	c.hosts_broken = section_broken(root, "hosts") || berth_yaml_get(root, "hosts") == NULL;
+	c.storage_broken = section_broken(root, "storage");
+	/* Entries whose names were refused have none, and are left out. */
 	for (size_t i = 0; i < inv->n_hosts; i++) {
-		c.host_names[i] = inv->hosts[i].name;
+		if (inv->hosts[i].name == NULL)
+			continue;
+		c.host_names[c.n_host_names++] = inv->hosts[i].name;
 		berth_name_index_add(&c.hosts, inv->hosts[i].name, &inv->hosts[i]);
 	}
 	for (size_t i = 0; i < inv->n_storage; i++) {
-		c.storage_names[i] = inv->storage[i].name;
+		if (inv->storage[i].name == NULL)
+			continue;
+		c.storage_names[c.n_storage_names++] = inv->storage[i].name;
 		berth_name_index_add(&c.storage, inv->storage[i].name, &inv->storage[i]);
 	}
 
-	for (size_t i = 0; rc == 0 && i < inv->n_storage; i++)
-		rc = check_storage(&c, i);
-	for (size_t i = 0; rc == 0 && i < inv->n_domains; i++)
-		rc = check_domain(&c, i);
+	for (size_t i = 0; i < inv->n_storage; i++) {
+		if (check_storage(&c, i) < 0)
+			rc = -1;
+	}
+	for (size_t i = 0; i < inv->n_domains; i++) {
+		if (check_domain(&c, i) < 0)
+			rc = -1;
+	}
 
 	berth_name_index_release(&c.hosts);
 	berth_name_index_release(&c.storage);

@@ -9,9 +9,16 @@
 /* Longest scalar text quoted in a message before it is cut with "...". */
 #define DESCRIBE_MAX 60
 
+/* The longest key YAML 1.1 allows without '?' (libyaml checks it, unnamed). */
+#define SIMPLE_KEY_MAX 1024
+
+/* libyaml's spelling of YAML's "!!" tags. */
+#define YAML_TAG_PREFIX "tag:yaml.org,2002:"
+
 /* The tree being built from the events, with the open collections. */
 struct builder {
 	const char *path;
+	struct berth_problems *problems;
 	const char *text;
 	size_t len;
 	struct berth_yaml_node *root;
@@ -43,12 +50,61 @@ location(yaml_mark_t mark)
 }
 
 static void
-fail(struct builder *b, yaml_mark_t mark, struct berth_error **err, const char *what)
+fail(struct builder *b, yaml_mark_t mark, const char *what)
 {
-	struct berth_location loc = location(mark);
+	berth_problems_add(b->problems, b->path, location(mark), what);
+}
 
-	berth_error_set(err, BERTH_ERROR_INPUT, "%s:%u:%u: %s",
-			b->path, loc.line, loc.column, what);
+/*
+ * Refuses the tag of a node (event's, or NULL): berth would read the value
+ * as plain text whatever the tag says, so "!!binary" would silently mean
+ * nothing.  Not fatal: the tree goes on without it.
+ */
+static void
+refuse_tag(struct builder *b, const yaml_event_t *event, const unsigned char *tag)
+{
+	BERTH_AUTOFREE char *what = NULL;
+
+	if (tag == NULL)
+		return;
+	/* Shown as written: "!!binary", not libyaml's "tag:yaml.org,2002:binary". */
+	if (strncmp((const char *)tag, YAML_TAG_PREFIX, strlen(YAML_TAG_PREFIX)) == 0)
+		what = xasprintf("YAML tags ('!!%s') are not supported: write the value "
+				 "without one", (const char *)tag + strlen(YAML_TAG_PREFIX));
+	else
+		what = xasprintf("YAML tags ('%s') are not supported: write the value without one",
+				 (const char *)tag);
+	fail(b, event->start_mark, what);
+}
+
+/* True if the node just attached is a key of the innermost open mapping. */
+static bool
+is_key(const struct builder *b)
+{
+	const struct berth_yaml_node *parent;
+
+	if (b->depth == 0)
+		return false;
+	parent = b->open[b->depth - 1];
+	return parent->kind == BERTH_YAML_MAPPING && parent->n_items % 2 == 1;
+}
+
+/*
+ * True if the line of mark holds a key longer than YAML lets a key be
+ * without '?' (1024 characters): libyaml then says only "mapping values are
+ * not allowed" at the ':' after it.
+ */
+static bool
+key_too_long(const struct builder *b, yaml_mark_t mark)
+{
+	size_t start = mark.index;
+
+	if (mark.index >= b->len || b->text[mark.index] != ':')
+		return false;
+	while (start > 0 && b->text[start - 1] != '\n')
+		start--;
+	start += strspn(b->text + start, " -");
+	return mark.index > start && mark.index - start > SIMPLE_KEY_MAX;
 }
 
 /* Hangs node under the innermost open collection, or makes it the root. */
@@ -87,7 +143,7 @@ node_new(struct builder *b, enum berth_yaml_kind kind, yaml_mark_t start)
  * was in ("while parsing a block mapping") and where that started.
  */
 static void
-fail_libyaml(struct builder *b, const yaml_parser_t *parser, struct berth_error **err)
+fail_libyaml(struct builder *b, const yaml_parser_t *parser)
 {
 	BERTH_AUTOFREE char *what = NULL;
 	yaml_mark_t mark = parser->problem_mark;
@@ -109,6 +165,9 @@ fail_libyaml(struct builder *b, const yaml_parser_t *parser, struct berth_error 
 		if (parser->problem_value != -1)
 			what = xasprintf("%s (byte 0x%02X)", parser->problem,
 					 (unsigned)parser->problem_value);
+	} else if (key_too_long(b, mark)) {
+		what = xasprintf("a key is longer than %d characters, the most YAML allows "
+				 "for a key", SIMPLE_KEY_MAX);
 	} else if (mark.index < b->len && b->text[mark.index] == '\t') {
 		what = xasprintf("%s (a tab: YAML indents with spaces only)", parser->problem);
 	} else if (parser->context != NULL) {
@@ -117,7 +176,7 @@ fail_libyaml(struct builder *b, const yaml_parser_t *parser, struct berth_error 
 		what = xasprintf("%s (%s at %u:%u)", parser->problem, parser->context,
 				 at.line, at.column);
 	}
-	fail(b, mark, err, what != NULL ? what : parser->problem);
+	fail(b, mark, what != NULL ? what : parser->problem);
 }
 
 /*
@@ -125,7 +184,7 @@ fail_libyaml(struct builder *b, const yaml_parser_t *parser, struct berth_error 
  * to go on, -1 with *err set.
  */
 static int
-handle_event(struct builder *b, const yaml_event_t *event, struct berth_error **err)
+handle_event(struct builder *b, const yaml_event_t *event)
 {
 	struct berth_yaml_node *node;
 
@@ -134,7 +193,7 @@ handle_event(struct builder *b, const yaml_event_t *event, struct berth_error **
 		return 1;
 	case YAML_DOCUMENT_START_EVENT:
 		if (++b->documents > 1) {
-			fail(b, event->start_mark, err,
+			fail(b, event->start_mark,
 			     "only one YAML document is allowed in an inventory");
 			return -1;
 		}
@@ -144,18 +203,22 @@ handle_event(struct builder *b, const yaml_event_t *event, struct berth_error **
 			"aliases ('*%s') are not supported; share settings with 'defaults:'",
 			(const char *)event->data.alias.anchor);
 
-		fail(b, event->start_mark, err, what);
+		fail(b, event->start_mark, what);
 		return -1;
 	}
 	case YAML_SCALAR_EVENT:
 		if (memchr(event->data.scalar.value, '\0', event->data.scalar.length) != NULL) {
-			fail(b, event->start_mark, err, "a NUL character is not allowed");
+			fail(b, event->start_mark, "a NUL character is not allowed");
 			return -1;
 		}
+		refuse_tag(b, event, event->data.scalar.tag);
 		node = node_new(b, BERTH_YAML_SCALAR, event->start_mark);
 		node->text = xstrndup((const char *)event->data.scalar.value,
 				      event->data.scalar.length);
 		node->plain = event->data.scalar.plain_implicit;
+		if (node->plain && strcmp(node->text, "<<") == 0 && is_key(b))
+			fail(b, event->start_mark, "merge keys ('<<') are not supported; share "
+			     "settings with 'defaults:'");
 		return 0;
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
@@ -164,9 +227,11 @@ handle_event(struct builder *b, const yaml_event_t *event, struct berth_error **
 				"nesting deeper than %d levels is not allowed",
 				BERTH_YAML_MAX_DEPTH);
 
-			fail(b, event->start_mark, err, what);
+			fail(b, event->start_mark, what);
 			return -1;
 		}
+		refuse_tag(b, event, event->type == YAML_MAPPING_START_EVENT
+			   ? event->data.mapping_start.tag : event->data.sequence_start.tag);
 		node = node_new(b, event->type == YAML_MAPPING_START_EVENT
 				? BERTH_YAML_MAPPING : BERTH_YAML_SEQUENCE,
 				event->start_mark);
@@ -184,9 +249,9 @@ handle_event(struct builder *b, const yaml_event_t *event, struct berth_error **
 
 int
 berth_yaml_parse(const char *text, size_t len, const char *path,
-		 struct berth_yaml_node **root, struct berth_error **err)
+		 struct berth_yaml_node **root, struct berth_problems *problems)
 {
-	struct builder b = { .path = path, .text = text, .len = len };
+	struct builder b = { .path = path, .problems = problems, .text = text, .len = len };
 	yaml_parser_t parser;
 	int done = 0;
 
@@ -198,11 +263,11 @@ berth_yaml_parse(const char *text, size_t len, const char *path,
 		yaml_event_t event;
 
 		if (!yaml_parser_parse(&parser, &event)) {
-			fail_libyaml(&b, &parser, err);
+			fail_libyaml(&b, &parser);
 			done = -1;
 			break;
 		}
-		done = handle_event(&b, &event, err);
+		done = handle_event(&b, &event);
 		yaml_event_delete(&event);
 	}
 	yaml_parser_delete(&parser);
@@ -233,6 +298,12 @@ berth_yaml_is_null(const struct berth_yaml_node *node)
 	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
 
 	return plain_is_one_of(node, nulls, sizeof(nulls) / sizeof(nulls[0]));
+}
+
+bool
+berth_yaml_is_merge_key(const struct berth_yaml_node *node)
+{
+	return node->kind == BERTH_YAML_SCALAR && node->plain && strcmp(node->text, "<<") == 0;
 }
 
 bool

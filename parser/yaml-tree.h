@@ -5,7 +5,7 @@
  *
  * What the tree leaves out on purpose: aliases are refused (an inventory has
  * defaults: for sharing settings, and refusing them rules out alias bombs),
- * anchors and tags are dropped, and nesting deeper than
+ * anchors are dropped, tags and merge keys ('<<') are refused, and nesting deeper than
  * BERTH_YAML_MAX_DEPTH levels is refused, so code walking the tree may
  * recurse.  A stream holds at most one document.
  */
@@ -18,6 +18,7 @@
 #include "core/error.h"
 #include "core/inventory.h"
 #include "core/mem.h"
+#include "core/problems.h"
 
 #define BERTH_YAML_MAX_DEPTH 64
 
@@ -48,15 +49,16 @@ struct berth_yaml_node {
 };
 
 /*
- * Parses the YAML text[0..len) into a tree.  path names the text in error
- * messages.  Returns 0 with *root set to the tree of the stream's document
- * (the caller frees it with berth_yaml_node_free()), or to NULL if the
- * stream holds no document (empty, or only comments).  Returns -1 with a
- * BERTH_ERROR_INPUT error "PATH:LINE:COLUMN: PROBLEM" for a syntax error,
- * an alias, a second document, too deep a nesting or a NUL character.
+ * Parses the YAML text[0..len) into a tree.  path names the text in the
+ * problems it adds to problems.  Returns 0 with *root set to the tree of the
+ * stream's document (the caller frees it with berth_yaml_node_free()), or to
+ * NULL if the stream holds no document (empty, or only comments); a tag or a
+ * merge key adds a problem but the tree is still built, without it.  Returns
+ * -1 after adding the problem for a syntax error, an alias, a second
+ * document, too deep a nesting or a NUL character.
  */
 int berth_yaml_parse(const char *text, size_t len, const char *path,
-		     struct berth_yaml_node **root, struct berth_error **err);
+		     struct berth_yaml_node **root, struct berth_problems *problems);
 
 /* Frees node and everything below it.  Accepts NULL. */
 void berth_yaml_node_free(struct berth_yaml_node *node);
@@ -72,6 +74,12 @@ berth_yaml_n_pairs(const struct berth_yaml_node *map)
 
 /* True if node is a plain scalar that YAML reads as null: "", "~", "null". */
 bool berth_yaml_is_null(const struct berth_yaml_node *node);
+
+/*
+ * True if node is a plain "<<", YAML's merge key.  berth_yaml_parse() has
+ * refused it already where it is a key: a walker skips such a key quietly.
+ */
+bool berth_yaml_is_merge_key(const struct berth_yaml_node *node);
 
 /* True if node is a plain scalar that YAML 1.1 reads as a boolean: "yes". */
 bool berth_yaml_is_bool(const struct berth_yaml_node *node);

@@ -16,9 +16,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <uuid/uuid.h>
 
@@ -112,9 +114,11 @@ check_invalid_file(const char *name)
 	BERTH_AUTOFREE char *path = xasprintf("invalid/%s", name);
 	BERTH_AUTOFREE char *err_path = xasprintf("invalid/%.*s.err",
 						  (int)(strlen(name) - 5), name);
-	BERTH_AUTOFREE char *line = NULL;
+	struct berth_buf lines = BERTH_BUF_INIT;
+	struct berth_problems problems = BERTH_PROBLEMS_INIT;
 	BERTH_AUTOPTR(berth_error) err = NULL;
-	BERTH_AUTOPTR(berth_inventory) inv = berth_inventory_load(path, &err);
+	BERTH_AUTOPTR(berth_inventory) inv = berth_inventory_read(path, &problems, &err);
+	bool same;
 
 	if (inv != NULL) {
 		print_error("%s: parsed, but it should fail\n", path);
@@ -125,8 +129,15 @@ check_invalid_file(const char *name)
 			    path, (int)berth_error_kind(err));
 		return false;
 	}
-	line = xasprintf("%s\n", berth_error_message(err));
-	return berth_golden_check(err_path, line);
+	/* Every problem, one per line; an error without a place alone. */
+	for (size_t i = 0; i < problems.n; i++)
+		berth_buf_addf(&lines, "%s\n", problems.items[i].text);
+	if (problems.n == 0)
+		berth_buf_addf(&lines, "%s\n", berth_error_message(err));
+	berth_problems_release(&problems);
+	same = berth_golden_check(err_path, lines.buf);
+	berth_buf_release(&lines);
+	return same;
 }
 
 static void
@@ -451,24 +462,108 @@ test_inventory_load_names_a_file_it_cannot_read(void **state)
 	berth_error_clear(&err);
 	assert_null(berth_inventory_load("valid", &err));
 	assert_string_equal(berth_error_message(err),
-			    "cannot read inventory 'valid': Is a directory");
+			    "cannot read inventory 'valid': not a regular file");
+}
+
+/* Parses text, which must be invalid with exactly the problems expected. */
+static void
+parse_fails_with(const char *text, const char *const *expected, size_t n)
+{
+	struct berth_problems problems = BERTH_PROBLEMS_INIT;
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	BERTH_AUTOFREE char *path = xstrdup("/tmp/berth-test-inventory-XXXXXX");
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	assert_null(berth_inventory_read(path, &problems, &err));
+	unlink(path);
+	assert_int_equal(problems.n, n);
+	for (size_t i = 0; i < n; i++) {
+		BERTH_AUTOFREE char *line = xasprintf("%s:%s", path, expected[i]);
+
+		assert_string_equal(problems.items[i].text, line);
+	}
+	berth_problems_release(&problems);
 }
 
 static void
-test_inventory_first_problem_in_file_order_is_reported(void **state)
+test_inventory_load_refuses_what_is_not_a_small_regular_file(void **state)
 {
+	BERTH_AUTOFREE char *dir = xstrdup("/tmp/berth-test-inventory-XXXXXX");
+	BERTH_AUTOFREE char *fifo = NULL;
+	BERTH_AUTOFREE char *big = NULL;
+	BERTH_AUTOFREE char *expected = NULL;
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	int fd;
+
 	(void)state;
-	/* Two problems: the earlier one is named. */
+	assert_non_null(mkdtemp(dir));
+	/* A device that never ends: refused before anything is read. */
+	assert_null(berth_inventory_load("/dev/zero", &err));
+	assert_string_equal(berth_error_message(err),
+			    "cannot read inventory '/dev/zero': not a regular file");
+	berth_error_clear(&err);
+	/* A FIFO nobody writes to: refused at once, not waited on. */
+	fifo = xasprintf("%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_null(berth_inventory_load(fifo, &err));
+	expected = xasprintf("cannot read inventory '%s': not a regular file", fifo);
+	assert_string_equal(berth_error_message(err), expected);
+	berth_error_clear(&err);
+	free(expected);
+	/* One byte over the limit (a sparse file: nothing is written). */
+	big = xasprintf("%s/big.yaml", dir);
+	fd = open(big, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, BERTH_INVENTORY_MAX_BYTES + 1), 0);
+	close(fd);
+	assert_null(berth_inventory_load(big, &err));
+	expected = xasprintf("cannot read inventory '%s': larger than 64 MiB, the most "
+			     "berth reads", big);
+	assert_string_equal(berth_error_message(err), expected);
+	unlink(big);
+	unlink(fifo);
+	rmdir(dir);
+}
+
+static void
+test_inventory_every_problem_is_reported_in_file_order(void **state)
+{
+	static const char *const two[] = {
+		"2:14: host 'h1': 'port' must be an integer from 1 to 65535, got '0'",
+		"3:14: host 'h2': 'user' must be a string, got a list",
+	};
+	static const char *const defaults[] = {
+		"1:20: host 'h1': 'port' must be an integer from 1 to 65535, got '0'",
+		"2:28: defaults: domain: 'vcpus' must be an integer from 1 to 256, got 'many'",
+	};
+	static const char *const references[] = {
+		"1:21: domain 'd': host 'h9' is not defined (did you mean 'h1'?)",
+		"2:20: host 'h1': 'port' must be an integer from 1 to 65535, got '99999'",
+	};
+	static const char *const broken[] = {
+		/* A broken entry is still a name: 'd' refers to 'h1' without a problem. */
+		"2:7: host 'h1' must be a mapping, got 'oops'",
+		"4:25: domain 'd': 'memory' must be a size like 128M, got 'lots'",
+	};
+
+	(void)state;
+	/* Two problems, sorted by place, the first also in the error. */
 	parse_fails("hosts:\n  h1: {port: 0}\n  h2: {user: [a]}\n",
-		    "t.yaml:2:14: host 'h1': 'port' must be an integer from 1 to 65535, got '0'");
+		    "t.yaml:2:14: host 'h1': 'port' must be an integer from 1 to 65535, got '0' "
+		    "(and 1 more problem)");
+	parse_fails_with("hosts:\n  h1: {port: 0}\n  h2: {user: [a]}\n", two, 2);
 	/* defaults: are read before what uses them, wherever they stand. */
-	parse_fails("hosts: {h1: {port: 0}}\ndefaults: {domain: {vcpus: many}}\n",
-		    "t.yaml:2:28: defaults: domain: 'vcpus' must be an integer from 1 "
-		    "to 256, got 'many'");
+	parse_fails_with("hosts: {h1: {port: 0}}\ndefaults: {domain: {vcpus: many}}\n",
+			 defaults, 2);
 	/* References are checked once every entry has been read. */
-	parse_fails("domains: {d: {host: h9, memory: 1G}}\nhosts: {h1: {port: 99999}}\n",
-		    "t.yaml:2:20: host 'h1': 'port' must be an integer from 1 to 65535, "
-		    "got '99999'");
+	parse_fails_with("domains: {d: {host: h9, memory: 1G}}\nhosts: {h1: {port: 99999}}\n",
+			 references, 2);
+	/* A required key given a wrong value is not also missing. */
+	parse_fails_with("hosts:\n  h1: oops\ndomains:\n  d: {host: h1, memory: lots}\n",
+			 broken, 2);
 }
 
 static void
@@ -649,7 +744,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_inventory_parse_reads_only_len_bytes),
 		cmocka_unit_test(test_inventory_parse_without_an_error_slot_still_fails),
 		cmocka_unit_test(test_inventory_load_names_a_file_it_cannot_read),
-		cmocka_unit_test(test_inventory_first_problem_in_file_order_is_reported),
+		cmocka_unit_test(test_inventory_every_problem_is_reported_in_file_order),
+		cmocka_unit_test(test_inventory_load_refuses_what_is_not_a_small_regular_file),
 		cmocka_unit_test(test_inventory_libvirt_uri_that_runs_a_program_or_stays_local_is_refused),
 		cmocka_unit_test(test_inventory_libvirt_uri_password_is_refused_and_not_shown),
 		cmocka_unit_test(test_inventory_libvirt_uri_gets_the_keys_of_the_host),
