@@ -1,7 +1,9 @@
 /* Inventory, facts, plan: see prepare.h. */
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/prepare.h"
+#include "core/buf.h"
 #include "core/log.h"
 #include "executors/facts/facts.h"
 #include "parser/inventory.h"
@@ -30,6 +32,14 @@ berth_load_inventory(const char *path, struct berth_error **err)
 					"inventory '%s' is not valid: %zu problems", path, total);
 	}
 	berth_problems_release(&problems);
+	if (inv != NULL && inv->n_ignored_vars > 0) {
+		BERTH_AUTOBUF struct berth_buf names = BERTH_BUF_INIT;
+
+		for (size_t i = 0; i < inv->n_ignored_vars; i++)
+			berth_buf_addf(&names, "%s'%s'", i == 0 ? "" : ", ", inv->ignored_vars[i]);
+		berth_log_warn("inventory '%s': ignoring the Ansible variable%s berth does not use: %s",
+			       path, inv->n_ignored_vars == 1 ? "" : "s", names.buf);
+	}
 	return inv;
 }
 

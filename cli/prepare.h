@@ -26,8 +26,9 @@ struct berth_prepared {
  * Reads and validates the inventory at path (berth_inventory_read()).  With
  * one problem, that problem is the error; with more, each of the first
  * BERTH_PROBLEMS_SHOWN is printed to standard error as "berth: PROBLEM" and
- * the error says how many there are.  Returns a new inventory, or NULL with
- * *err set.
+ * the error says how many there are.  A valid inventory whose all: sets
+ * ansible_* variables berth does not use gets one warning naming them.
+ * Returns a new inventory, or NULL with *err set.
  */
 struct berth_inventory *berth_load_inventory(const char *path, struct berth_error **err);
 

@@ -58,8 +58,21 @@ berth_inventory_free(struct berth_inventory *inv)
 		free(h->key);
 		free(h->known_hosts);
 		free(h->libvirt_uri);
+		berth_strv_free(h->groups, h->n_groups);
+		for (size_t j = 0; j < h->n_vars; j++) {
+			free(h->vars[j].name);
+			free(h->vars[j].value);
+		}
+		free(h->vars);
 	}
 	free(inv->hosts);
+	for (size_t i = 0; i < inv->n_groups; i++) {
+		free(inv->groups[i].name);
+		berth_strv_free(inv->groups[i].hosts, inv->groups[i].n_hosts);
+		berth_strv_free(inv->groups[i].children, inv->groups[i].n_children);
+	}
+	free(inv->groups);
+	berth_strv_free(inv->ignored_vars, inv->n_ignored_vars);
 	for (size_t i = 0; i < inv->n_storage; i++) {
 		free(inv->storage[i].name);
 		free(inv->storage[i].server);

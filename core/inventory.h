@@ -50,6 +50,28 @@ struct berth_host_timeouts {
 #define BERTH_DOMAIN_MEMORY_MAX_KIB (UINT64_C(16) << 30)
 #define BERTH_DISK_SIZE_MAX_BYTES (UINT64_C(64) << 40)
 
+/*
+ * A variable of a host that berth does not use itself (a "site: lab" of an
+ * Ansible inventory), as its groups and the host resolved it.
+ */
+struct berth_var {
+	char *name;
+	char *value;		/* the text of a scalar; NULL for a list or a mapping */
+};
+
+/*
+ * A group of hosts under all: (Ansible's YAML inventory): the hosts directly
+ * in it and its child groups, by name, in file order.
+ */
+struct berth_group {
+	char *name;
+	char **hosts;
+	size_t n_hosts;
+	char **children;
+	size_t n_children;
+	struct berth_location loc;
+};
+
 /* A hypervisor host and how berth reaches it over SSH and libvirt. */
 struct berth_host {
 	char *name;		/* key under hosts: */
@@ -71,6 +93,12 @@ struct berth_host {
 	/* connect_timeout, command_timeout, libvirt_timeout, libvirt_keepalive;
 	 * from an inventory never 0.  Read through berth_host_timeouts(). */
 	struct berth_host_timeouts timeouts;
+	/* The groups of all: the host is directly in (not "all"), file order. */
+	char **groups;
+	size_t n_groups;
+	/* Its variables that are not berth settings (Ansible's hostvars), by name. */
+	struct berth_var *vars;
+	size_t n_vars;
 	struct berth_location loc;
 };
 
@@ -133,6 +161,12 @@ struct berth_inventory {
 	char sha256[65];	/* SHA-256 (hex) of the bytes parsed */
 	struct berth_host *hosts;
 	size_t n_hosts;
+	/* From all:: "all" first, then the others in file order; none without all:. */
+	struct berth_group *groups;
+	size_t n_groups;
+	/* ansible_* variables berth does not use, each name once, sorted. */
+	char **ignored_vars;
+	size_t n_ignored_vars;
 	struct berth_storage *storage;
 	size_t n_storage;
 	struct berth_domain *domains;

@@ -13,22 +13,34 @@ berth_problems_add(struct berth_problems *ps, const char *file, struct berth_loc
 {
 	struct berth_buf sb = BERTH_BUF_INIT;
 	struct berth_problem *pr;
+	char *text;
 
-	if (ps->n == BERTH_PROBLEMS_KEPT) {
-		ps->not_kept++;
+	berth_buf_add_escaped(&sb, message);
+	text = xasprintf("%s:%u:%u: %s", file, loc.line, loc.column, sb.buf);
+	if (ps->alloc > 0 && berth_name_index_find(&ps->seen, text) != NULL) {
+		free(text);
+		berth_buf_release(&sb);
 		return;
 	}
+	if (ps->n == BERTH_PROBLEMS_KEPT) {
+		ps->not_kept++;
+		free(text);
+		berth_buf_release(&sb);
+		return;
+	}
+	if (ps->alloc == 0)
+		berth_name_index_init(&ps->seen, 16);
 	if (ps->n == ps->alloc) {
 		ps->alloc = ps->alloc == 0 ? 8 : 2 * ps->alloc;
 		ps->items = xreallocarray(ps->items, ps->alloc, sizeof(*ps->items));
 	}
 	pr = &ps->items[ps->n];
-	berth_buf_add_escaped(&sb, message);
 	pr->file = xstrdup(file);
 	pr->loc = loc;
 	pr->message = berth_buf_detach(&sb);
-	pr->text = xasprintf("%s:%u:%u: %s", pr->file, loc.line, loc.column, pr->message);
+	pr->text = text;
 	pr->order = ps->n++;
+	berth_name_index_add(&ps->seen, pr->text, pr->text);
 }
 
 size_t
@@ -81,5 +93,7 @@ berth_problems_release(struct berth_problems *ps)
 		free(ps->items[i].text);
 	}
 	free(ps->items);
+	if (ps->alloc > 0)
+		berth_name_index_release(&ps->seen);
 	*ps = (struct berth_problems)BERTH_PROBLEMS_INIT;
 }

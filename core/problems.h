@@ -22,6 +22,7 @@
 
 #include "core/error.h"
 #include "core/inventory.h"
+#include "core/name-index.h"
 
 #define BERTH_PROBLEMS_KEPT 10000
 
@@ -38,13 +39,16 @@ struct berth_problems {
 	size_t n;
 	size_t alloc;
 	size_t not_kept;	/* found past BERTH_PROBLEMS_KEPT */
+	struct berth_name_index seen;	/* text -> problem, once alloc > 0 */
 };
 
-#define BERTH_PROBLEMS_INIT { NULL, 0, 0, 0 }
+#define BERTH_PROBLEMS_INIT { .items = NULL }
 
 /*
  * Adds the problem message at loc in file; control bytes in message are
- * written as \xNN so it stays one line.  Cannot fail.
+ * written as \xNN so it stays one line.  A problem already there (the same
+ * text at the same place: a group's variable read for each of its hosts) is
+ * not added again.  Cannot fail.
  */
 void berth_problems_add(struct berth_problems *ps, const char *file,
 			struct berth_location loc, const char *message);

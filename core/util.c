@@ -120,3 +120,23 @@ berth_first_control(const char *text)
 	}
 	return 0;
 }
+
+void
+berth_strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+bool
+berth_strv_add_unique(char ***v, size_t *n, const char *s)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp((*v)[i], s) == 0)
+			return false;
+	}
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = xstrdup(s);
+	return true;
+}

@@ -61,4 +61,13 @@ void berth_buf_add_escaped(struct berth_buf *b, const char *text);
 /* The first control byte (below 0x20, or 0x7f) in text, or 0 if none. */
 unsigned char berth_first_control(const char *text);
 
+/* Frees the n strings of v, then v.  Accepts NULL. */
+void berth_strv_free(char **v, size_t n);
+
+/*
+ * Appends a copy of s to the array *v of *n strings, unless it holds s
+ * already.  Returns true if it was added.
+ */
+bool berth_strv_add_unique(char ***v, size_t *n, const char *s);
+
 #endif /* BERTH_CORE_UTIL_H */

@@ -538,6 +538,9 @@ berth_fields_parse(struct berth_parse *p, const struct berth_yaml_node *map,
 			continue;
 		}
 		f = field_find(fields, n, key->text);
+		if (f == NULL && p->unknown_key != NULL &&
+		    p->unknown_key(p, key, map->items[2 * i + 1], obj) == 0)
+			continue;
 		if (f == NULL) {
 			rc = fail_unknown_key(p, key, where, fields, n, in_defaults);
 			continue;

@@ -34,6 +34,13 @@ struct berth_parse {
 	 * empty: its missing required keys are not problems of their own.
 	 */
 	bool lenient;
+	/*
+	 * Set while a host's variables under all: are read: a key no row of
+	 * the table knows goes here first, which returns 0 if it takes it (an
+	 * Ansible variable), or 1 to have it reported as an unknown key.
+	 */
+	int (*unknown_key)(struct berth_parse *p, const struct berth_yaml_node *key,
+			   const struct berth_yaml_node *value, void *obj);
 	struct berth_inventory *inv;	/* being filled */
 	struct berth_host host_defaults;	/* built-in, then defaults.host */
 	struct berth_domain domain_defaults;	/* built-in, then defaults.domain */

@@ -20,8 +20,10 @@
 
 #include "core/buf.h"
 #include "core/digest.h"
-#include "parser/fields.h"
 #include "core/name-index.h"
+#include "core/util.h"
+#include "parser/fields.h"
+#include "parser/groups.h"
 #include "parser/references.h"
 
 #define N_FIELDS(table) (sizeof(table) / sizeof((table)[0]))
@@ -438,11 +440,145 @@ read_hosts(struct berth_parse *p, const struct berth_yaml_node *value,
 
 	(void)where;
 	(void)obj;
+	/* all: came first: parse_document() reports having both. */
+	if (inv->hosts != NULL)
+		return -1;
 	rc = read_section(p, value, name, "host", &inv->hosts, sizeof(*inv->hosts),
 			  &inv->n_hosts, read_host);
 	if (inv->n_hosts == 0 && (berth_yaml_is_null(value) || value->kind == BERTH_YAML_MAPPING))
 		return berth_parse_fail(p, value->loc, "'%s' is empty: an inventory needs "
 					"at least one host", name);
+	return rc;
+}
+
+/* The variable called name of h, or NULL. */
+static struct berth_var *
+host_var(struct berth_host *h, const char *name)
+{
+	for (size_t i = 0; i < h->n_vars; i++) {
+		if (strcmp(h->vars[i].name, name) == 0)
+			return &h->vars[i];
+	}
+	return NULL;
+}
+
+/*
+ * True if a is b with one typo: a letter added, dropped or changed, or two
+ * next to each other swapped ("prot" for "port").
+ */
+static bool
+one_typo_from(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	size_t i = 0;
+
+	if (berth_edit_distance(a, b) == 1)
+		return true;
+	if (n != strlen(b))
+		return false;
+	while (i < n && a[i] == b[i])
+		i++;
+	return i + 1 < n && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+		strcmp(a + i + 2, b + i + 2) == 0;
+}
+
+/*
+ * A key of a host's variables under all: that is no berth setting: an
+ * ansible_* one is ignored (and named in a notice), one a typo away from a
+ * berth key is reported as unknown (with "did you mean"), any other is kept
+ * as a variable of the host (Ansible inventories carry their own), the later
+ * value winning as in Ansible.
+ */
+static int
+take_variable(struct berth_parse *p, const struct berth_yaml_node *key,
+	      const struct berth_yaml_node *value, void *obj)
+{
+	struct berth_host *h = obj;
+	struct berth_var *var;
+
+	if (strncmp(key->text, "ansible_", strlen("ansible_")) == 0) {
+		berth_strv_add_unique(&p->inv->ignored_vars, &p->inv->n_ignored_vars, key->text);
+		return 0;
+	}
+	for (size_t i = 0; i < N_FIELDS(host_fields); i++) {
+		if (one_typo_from(key->text, host_fields[i].key))
+			return 1;
+	}
+	var = host_var(h, key->text);
+	if (var == NULL) {
+		h->vars = xreallocarray(h->vars, h->n_vars + 1, sizeof(*h->vars));
+		var = &h->vars[h->n_vars++];
+		var->name = xstrdup(key->text);
+	} else {
+		free(var->value);
+	}
+	var->value = value->kind == BERTH_YAML_SCALAR && !berth_yaml_is_null(value)
+		? xstrdup(value->text) : NULL;
+	return 0;
+}
+
+static int
+compare_vars(const void *a, const void *b)
+{
+	return strcmp(((const struct berth_var *)a)->name, ((const struct berth_var *)b)->name);
+}
+
+static int
+compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Reads all:, Ansible's shape of the hosts: each host found in its groups
+ * gets the defaults, then every map of variables that applies to it, lowest
+ * precedence first, each read through the host table; a later map's value
+ * replaces an earlier one's.
+ */
+static int
+read_all(struct berth_parse *p, const struct berth_yaml_node *value,
+	 const char *name, const char *where, void *obj)
+{
+	struct berth_inventory *inv = p->inv;
+	struct berth_ansible a;
+	int rc;
+
+	(void)where;
+	(void)obj;
+	/* hosts: came first: parse_document() reports having both. */
+	if (inv->hosts != NULL)
+		return -1;
+	rc = berth_ansible_read(p, value, &a);
+	inv->hosts = xcalloc(a.n_hosts, sizeof(*inv->hosts));
+	p->unknown_key = take_variable;
+	for (size_t i = 0; i < a.n_hosts; i++) {
+		struct berth_ansible_host *ah = &a.hosts[i];
+		struct berth_host *h = &inv->hosts[inv->n_hosts++];
+
+		h->name = xstrdup(ah->name);
+		h->loc = ah->loc;
+		berth_fields_copy(host_fields, N_FIELDS(host_fields), h, &p->host_defaults);
+		for (size_t j = 0; j < ah->n_layers; j++) {
+			if (berth_fields_parse(p, ah->layers[j].map, ah->layers[j].where,
+					       host_fields, N_FIELDS(host_fields), h, false) < 0)
+				rc = -1;
+		}
+		if (h->address == NULL)
+			h->address = xstrdup(h->name);
+		h->groups = berth_steal_pointer(&ah->groups);
+		h->n_groups = ah->n_groups;
+		ah->n_groups = 0;
+		if (h->n_vars > 1)
+			qsort(h->vars, h->n_vars, sizeof(*h->vars), compare_vars);
+	}
+	p->unknown_key = NULL;
+	if (inv->n_ignored_vars > 1)
+		qsort(inv->ignored_vars, inv->n_ignored_vars, sizeof(*inv->ignored_vars),
+		      compare_strings);
+	if (inv->n_hosts == 0 && rc == 0)
+		rc = berth_parse_fail(p, value->loc, "'%s' has no hosts: an inventory needs at "
+				      "least one host", name);
+	berth_ansible_release(&a);
 	return rc;
 }
 
@@ -543,6 +679,7 @@ read_nothing(struct berth_parse *p, const struct berth_yaml_node *value,
 static const struct berth_field top_fields[] = {
 	{ "defaults", NULL, BERTH_FIELD_CUSTOM, .parse = read_nothing },
 	{ "hosts", NULL, BERTH_FIELD_CUSTOM, .parse = read_hosts },
+	{ "all", NULL, BERTH_FIELD_CUSTOM, .parse = read_all },
 	{ "storage", NULL, BERTH_FIELD_CUSTOM, .parse = read_storages },
 	{ "domains", NULL, BERTH_FIELD_CUSTOM, .parse = read_domains },
 };
@@ -581,9 +718,13 @@ parse_document(struct berth_parse *p, const struct berth_yaml_node *root)
 		rc = -1;
 	if (berth_fields_parse(p, root, "", top_fields, N_FIELDS(top_fields), NULL, false) < 0)
 		rc = -1;
-	if (berth_yaml_get(root, "hosts") == NULL)
+	if (berth_yaml_get(root, "hosts") != NULL && berth_yaml_get(root, "all") != NULL)
+		rc = berth_parse_fail(p, berth_fields_loc(root, "all", root->loc),
+				      "'all' and 'hosts' both list hosts: keep one ('all:' has "
+				      "Ansible's groups, 'hosts:' is the short form)");
+	else if (berth_yaml_get(root, "hosts") == NULL && berth_yaml_get(root, "all") == NULL)
 		rc = berth_parse_fail(p, root->loc, "'hosts' is missing: an inventory needs "
-				      "at least one host");
+				      "at least one host (under 'hosts:' or 'all:')");
 	if (berth_check_references(p, root) < 0)
 		rc = -1;
 	return rc;

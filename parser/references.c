@@ -188,7 +188,8 @@ berth_check_references(struct berth_parse *p, const struct berth_yaml_node *root
 	berth_name_index_init(&c.macs, inv->n_domains);
 	berth_name_index_init(&c.uuids, inv->n_domains);
 	/* hosts: missing is its own problem; every host named would be another. */
-	c.hosts_broken = section_broken(root, "hosts") || berth_yaml_get(root, "hosts") == NULL;
+	c.hosts_broken = section_broken(root, "hosts") || section_broken(root, "all") ||
+		(berth_yaml_get(root, "hosts") == NULL && berth_yaml_get(root, "all") == NULL);
 	c.storage_broken = section_broken(root, "storage");
 	/* Entries whose names were refused have none, and are left out. */
 	for (size_t i = 0; i < inv->n_hosts; i++) {

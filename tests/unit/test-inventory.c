@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <jansson.h>
 #include <uuid/uuid.h>
 
 #include "core/buf.h"
@@ -488,6 +489,144 @@ parse_fails_with(const char *text, const char *const *expected, size_t n)
 	berth_problems_release(&problems);
 }
 
+/* The names in the JSON array a, as one "a,b,c" string; the caller frees it. */
+static char *
+json_names(const json_t *a)
+{
+	struct berth_buf sb = BERTH_BUF_INIT;
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(a, i, v)
+		berth_buf_addf(&sb, "%s%s", i == 0 ? "" : ",", json_string_value(v));
+	return berth_buf_detach(&sb);
+}
+
+static char *
+strv_names(char *const *v, size_t n)
+{
+	struct berth_buf sb = BERTH_BUF_INIT;
+
+	for (size_t i = 0; i < n; i++)
+		berth_buf_addf(&sb, "%s%s", i == 0 ? "" : ",", v[i]);
+	return berth_buf_detach(&sb);
+}
+
+static bool
+ignored(const struct berth_inventory *inv, const char *name)
+{
+	for (size_t i = 0; i < inv->n_ignored_vars; i++) {
+		if (strcmp(inv->ignored_vars[i], name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* What berth resolved for the variable name of h, as ansible-inventory prints it. */
+static char *
+berth_value(const struct berth_inventory *inv, const struct berth_host *h, const char *name)
+{
+	if (strcmp(name, "ansible_host") == 0)
+		return xstrdup(h->address);
+	if (strcmp(name, "ansible_user") == 0)
+		return xstrdup(h->user);
+	if (strcmp(name, "ansible_port") == 0)
+		return xasprintf("%u", h->port);
+	if (strcmp(name, "ansible_ssh_private_key_file") == 0)
+		return xstrdup(h->key);
+	if (strncmp(name, "ansible_", 8) == 0)
+		return xstrdup(ignored(inv, name) ? "(ignored)" : "(not ignored)");
+	for (size_t i = 0; i < h->n_vars; i++) {
+		if (strcmp(h->vars[i].name, name) == 0)
+			return xstrdup(h->vars[i].value != NULL ? h->vars[i].value : "(not a scalar)");
+	}
+	return xstrdup("(missing)");
+}
+
+/* The value v as berth keeps it: the text of a scalar. */
+static char *
+ansible_value(const char *name, const json_t *v)
+{
+	if (strncmp(name, "ansible_", 8) == 0 && strcmp(name, "ansible_host") != 0 &&
+	    strcmp(name, "ansible_user") != 0 && strcmp(name, "ansible_port") != 0 &&
+	    strcmp(name, "ansible_ssh_private_key_file") != 0)
+		return xstrdup("(ignored)");
+	if (json_is_string(v))
+		return xstrdup(json_string_value(v));
+	if (json_is_integer(v))
+		return xasprintf("%lld", (long long)json_integer_value(v));
+	return xstrdup("(not a scalar)");
+}
+
+static void
+test_inventory_ansible_groups_resolve_as_ansible_inventory_does(void **state)
+{
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	BERTH_AUTOPTR(berth_inventory) inv = berth_inventory_load("ansible/inventory.yaml", &err);
+	json_t *expected = json_load_file("ansible/ansible-inventory.json", 0, NULL);
+	json_t *hostvars = json_object_get(json_object_get(expected, "_meta"), "hostvars");
+	const char *name;
+	json_t *value;
+	size_t groups = 0;
+
+	(void)state;
+	if (inv == NULL)
+		print_error("unexpected error: %s\n", berth_error_message(err));
+	assert_non_null(inv);
+	assert_non_null(hostvars);
+	/* The groups, each with the same hosts and children in the same order. */
+	json_object_foreach(expected, name, value) {
+		const struct berth_group *g = NULL;
+
+		if (strcmp(name, "_meta") == 0)
+			continue;
+		for (size_t i = 0; i < inv->n_groups; i++) {
+			if (strcmp(inv->groups[i].name, name) == 0)
+				g = &inv->groups[i];
+		}
+		if (g == NULL)
+			print_error("group '%s' is missing\n", name);
+		assert_non_null(g);
+		groups++;
+		{
+			BERTH_AUTOFREE char *want_hosts = json_names(json_object_get(value, "hosts"));
+			BERTH_AUTOFREE char *have_hosts = strv_names(g->hosts, g->n_hosts);
+			BERTH_AUTOFREE char *want_children =
+				json_names(json_object_get(value, "children"));
+			BERTH_AUTOFREE char *have_children = strv_names(g->children, g->n_children);
+
+			/* ansible-inventory lists all's hosts under ungrouped only. */
+			if (strcmp(name, "all") != 0)
+				assert_string_equal(have_hosts, want_hosts);
+			assert_string_equal(have_children, want_children);
+		}
+	}
+	assert_int_equal(groups, inv->n_groups);
+	/* The hosts, each with every variable resolved to the same value. */
+	assert_int_equal(json_object_size(hostvars), inv->n_hosts);
+	for (size_t i = 0; i < inv->n_hosts; i++) {
+		const struct berth_host *h = &inv->hosts[i];
+		json_t *vars = json_object_get(hostvars, h->name);
+		size_t n_ansible = 0;
+
+		assert_non_null(vars);
+		json_object_foreach(vars, name, value) {
+			BERTH_AUTOFREE char *want = ansible_value(name, value);
+			BERTH_AUTOFREE char *have = berth_value(inv, h, name);
+
+			if (strcmp(want, have) != 0)
+				print_error("host '%s': '%s' is '%s' in Ansible, '%s' in berth\n",
+					    h->name, name, want, have);
+			assert_string_equal(have, want);
+			if (strncmp(name, "ansible_", 8) != 0)
+				n_ansible++;
+		}
+		/* berth keeps no variable Ansible does not have. */
+		assert_int_equal(h->n_vars, n_ansible);
+	}
+	json_decref(expected);
+}
+
 static void
 test_inventory_load_refuses_what_is_not_a_small_regular_file(void **state)
 {
@@ -746,6 +885,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_inventory_load_names_a_file_it_cannot_read),
 		cmocka_unit_test(test_inventory_every_problem_is_reported_in_file_order),
 		cmocka_unit_test(test_inventory_load_refuses_what_is_not_a_small_regular_file),
+		cmocka_unit_test(test_inventory_ansible_groups_resolve_as_ansible_inventory_does),
 		cmocka_unit_test(test_inventory_libvirt_uri_that_runs_a_program_or_stays_local_is_refused),
 		cmocka_unit_test(test_inventory_libvirt_uri_password_is_refused_and_not_shown),
 		cmocka_unit_test(test_inventory_libvirt_uri_gets_the_keys_of_the_host),
