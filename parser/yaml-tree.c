@@ -1,6 +1,7 @@
 /* The YAML node tree: see yaml-tree.h. */
 #include "parser/yaml-tree.h"
 
+#include <stddef.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -15,8 +16,55 @@
 /* libyaml's spelling of YAML's "!!" tags. */
 #define YAML_TAG_PREFIX "tag:yaml.org,2002:"
 
+/*
+ * Nodes and scalar texts are many and small, and all freed together: they
+ * come from chunks of this, not one malloc() each.
+ */
+struct berth_yaml_arena {
+	struct berth_yaml_arena *next;
+	size_t used;
+	size_t size;
+	max_align_t data[];
+};
+
+#define ARENA_CHUNK (64 * 1024)
+
+static void *
+arena_alloc(struct berth_yaml_arena **arena, size_t n)
+{
+	struct berth_yaml_arena *a = *arena;
+	size_t align = sizeof(max_align_t);
+	void *p;
+
+	n = (n + align - 1) / align * align;
+	if (a == NULL || a->size - a->used < n) {
+		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+
+		a = xmalloc(sizeof(*a) + size);
+		a->next = *arena;
+		a->used = 0;
+		a->size = size;
+		*arena = a;
+	}
+	p = (char *)a->data + a->used;
+	a->used += n;
+	return p;
+}
+
+static void
+arena_free(struct berth_yaml_arena *a)
+{
+	while (a != NULL) {
+		struct berth_yaml_arena *next = a->next;
+
+		free(a);
+		a = next;
+	}
+}
+
 /* The tree being built from the events, with the open collections. */
 struct builder {
+	struct berth_yaml_arena *arena;
 	const char *path;
 	struct berth_problems *problems;
 	const char *text;
@@ -27,16 +75,22 @@ struct builder {
 	unsigned documents;
 };
 
+/* Frees the items arrays of node and below (the rest is in the arena). */
+static void
+free_items(struct berth_yaml_node *node)
+{
+	for (size_t i = 0; i < node->n_items; i++)
+		free_items(node->items[i]);
+	free(node->items);
+}
+
 void
 berth_yaml_node_free(struct berth_yaml_node *node)
 {
 	if (node == NULL)
 		return;
-	for (size_t i = 0; i < node->n_items; i++)
-		berth_yaml_node_free(node->items[i]);
-	free(node->items);
-	free(node->text);
-	free(node);
+	free_items(node);
+	arena_free(node->arena);
 }
 
 static struct berth_location
@@ -130,7 +184,9 @@ attach(struct builder *b, struct berth_yaml_node *node)
 static struct berth_yaml_node *
 node_new(struct builder *b, enum berth_yaml_kind kind, yaml_mark_t start)
 {
-	struct berth_yaml_node *node = xcalloc(1, sizeof(*node));
+	struct berth_yaml_node *node = arena_alloc(&b->arena, sizeof(*node));
+
+	memset(node, 0, sizeof(*node));
 
 	node->kind = kind;
 	node->loc = location(start);
@@ -213,8 +269,9 @@ handle_event(struct builder *b, const yaml_event_t *event)
 		}
 		refuse_tag(b, event, event->data.scalar.tag);
 		node = node_new(b, BERTH_YAML_SCALAR, event->start_mark);
-		node->text = xstrndup((const char *)event->data.scalar.value,
-				      event->data.scalar.length);
+		node->text = arena_alloc(&b->arena, event->data.scalar.length + 1);
+		memcpy(node->text, event->data.scalar.value, event->data.scalar.length);
+		node->text[event->data.scalar.length] = '\0';
 		node->plain = event->data.scalar.plain_implicit;
 		if (node->plain && strcmp(node->text, "<<") == 0 && is_key(b))
 			fail(b, event->start_mark, "merge keys ('<<') are not supported; share "
@@ -271,10 +328,13 @@ berth_yaml_parse(const char *text, size_t len, const char *path,
 		yaml_event_delete(&event);
 	}
 	yaml_parser_delete(&parser);
-	if (done < 0) {
-		berth_yaml_node_free(b.root);
-		return -1;
+	if (done < 0 || b.root == NULL) {
+		if (b.root != NULL)
+			free_items(b.root);
+		arena_free(b.arena);
+		return done < 0 ? -1 : 0;
 	}
+	b.root->arena = b.arena;
 	*root = b.root;
 	return 0;
 }

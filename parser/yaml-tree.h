@@ -46,6 +46,8 @@ struct berth_yaml_node {
 	 */
 	struct berth_yaml_node **items;
 	size_t n_items;
+	/* The root's only: where every node and text of the tree was allocated. */
+	struct berth_yaml_arena *arena;
 };
 
 /*
@@ -60,7 +62,7 @@ struct berth_yaml_node {
 int berth_yaml_parse(const char *text, size_t len, const char *path,
 		     struct berth_yaml_node **root, struct berth_problems *problems);
 
-/* Frees node and everything below it.  Accepts NULL. */
+/* Frees the tree root (a root from berth_yaml_parse()).  Accepts NULL. */
 void berth_yaml_node_free(struct berth_yaml_node *node);
 
 BERTH_DEFINE_AUTOPTR(berth_yaml_node, berth_yaml_node_free)
