@@ -9,7 +9,7 @@
 
 const struct berth_cli_option berth_cmd_validate_options[] = {
 	{ 'i', "inventory", "FILE", "the inventory to check (required)" },
-	{ 'j', "json", NULL, "print the result as JSON: every problem with its place" },
+	{ 'j', "json", NULL, "print the result as JSON: every problem with its place, or the resolved inventory" },
 	{ 0, NULL, NULL, NULL },
 };
 
@@ -27,8 +27,9 @@ print_counts(struct berth_out *out, const struct berth_inventory *inv)
 /*
  * --json: one document on standard output, valid or not: {"inventory",
  * "valid", "problems": [{"file", "line", "column", "message"}],
- * "problems_total", and the counts when valid, or "error" when the file
- * could not be read}.  Exits 2 when the inventory is not valid.
+ * "problems_total", and the counts and the resolved "model" when valid, or
+ * "error" when the file could not be read}.  Exits 2 when the inventory is
+ * not valid.
  */
 static int
 validate_json(const char *path, struct berth_error **err)
@@ -41,9 +42,12 @@ validate_json(const char *path, struct berth_error **err)
 
 	berth_out_string(out, "inventory", NULL, path);
 	berth_out_bool(out, "valid", NULL, inv != NULL);
-	if (inv != NULL)
+	if (inv != NULL) {
 		print_counts(out, inv);
-	else if (problems.n == 0)
+		berth_out_open_object(out, "model");
+		berth_inventory_print(out, inv);
+		berth_out_close_object(out);
+	} else if (problems.n == 0)
 		berth_out_string(out, "error", NULL, berth_error_message(why));
 	berth_out_open_array(out, "problems");
 	for (size_t i = 0; i < problems.n; i++) {

@@ -218,4 +218,14 @@ char *berth_host_peer_uri(const struct berth_host *host);
 
 const char *berth_power_name(enum berth_power state);
 
+struct berth_out;
+
+/*
+ * Writes inv, as the parser resolved it (defaults applied, groups' variables
+ * merged, paths expanded), into the open JSON object of out: "hosts",
+ * "groups", "ignored_vars", "storage" and "domains" (docs/inventory.md,
+ * "The resolved inventory").  JSON only: prints nothing in text mode.
+ */
+void berth_inventory_print(struct berth_out *out, const struct berth_inventory *inv);
+
 #endif /* BERTH_CORE_INVENTORY_H */

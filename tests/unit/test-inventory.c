@@ -26,6 +26,7 @@
 #include <uuid/uuid.h>
 
 #include "core/buf.h"
+#include "core/output.h"
 #include "parser/inventory.h"
 #include "tests/fixture/golden.h"
 
@@ -103,6 +104,65 @@ test_inventory_every_valid_file_parses(void **state)
 		assert_true(inv->n_hosts > 0);
 	}
 	free_list(names, n);
+}
+
+/*
+ * Checks that valid/NAME resolves to the model in its .json file (which
+ * BERTH_REGENERATE=1 rewrites instead); returns false if not.
+ */
+static bool
+check_valid_model(const char *name)
+{
+	BERTH_AUTOFREE char *path = xasprintf("valid/%s", name);
+	BERTH_AUTOFREE char *json_path = xasprintf("valid/%.*s.json",
+						   (int)(strlen(name) - 5), name);
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	BERTH_AUTOPTR(berth_inventory) inv = berth_inventory_load(path, &err);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+	struct berth_out *out;
+	bool same;
+
+	if (inv == NULL) {
+		print_error("%s: unexpected error: %s\n", path, berth_error_message(err));
+		return false;
+	}
+	/* The models hold expanded "~" paths: /home/tester, whoever runs this. */
+	fp = open_memstream(&text, &len);
+	assert_non_null(fp);
+	out = berth_out_new(fp, BERTH_OUT_JSON);
+	berth_inventory_print(out, inv);
+	assert_int_equal(berth_out_finish(out, NULL), 0);
+	berth_out_free(out);
+	fclose(fp);
+	same = berth_golden_check(json_path, text);
+	free(text);
+	return same;
+}
+
+static void
+test_inventory_every_valid_file_resolves_to_its_model(void **state)
+{
+	struct dirent **names;
+	size_t n = list_yaml("valid", &names);
+	size_t failed = 0;
+
+	const char *home = getenv("HOME");
+	BERTH_AUTOFREE char *saved_home = home != NULL ? xstrdup(home) : NULL;
+
+	(void)state;
+	setenv("HOME", "/home/tester", 1);
+	for (size_t i = 0; i < n; i++) {
+		if (!check_valid_model(names[i]->d_name))
+			failed++;
+	}
+	if (saved_home != NULL)
+		setenv("HOME", saved_home, 1);
+	else
+		unsetenv("HOME");
+	free_list(names, n);
+	assert_int_equal(failed, 0);
 }
 
 /*
@@ -872,6 +932,7 @@ main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inventory_every_valid_file_parses),
+		cmocka_unit_test(test_inventory_every_valid_file_resolves_to_its_model),
 		cmocka_unit_test(test_inventory_every_invalid_file_fails_with_its_exact_message),
 		cmocka_unit_test(test_inventory_full_example_applies_defaults_aliases_and_units),
 		cmocka_unit_test(test_inventory_built_in_defaults_fill_a_bare_host_and_domain),

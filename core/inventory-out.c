@@ -1,0 +1,123 @@
+/* The inventory as JSON: see berth_inventory_print() in inventory.h. */
+#include "core/inventory.h"
+#include "core/output.h"
+
+/* key: the string, or null. */
+static void
+string_or_null(struct berth_out *out, const char *key, const char *value)
+{
+	if (value != NULL)
+		berth_out_string(out, key, NULL, value);
+	else
+		berth_out_null(out, key, NULL);
+}
+
+static void
+names(struct berth_out *out, const char *key, char *const *v, size_t n)
+{
+	berth_out_open_array(out, key);
+	for (size_t i = 0; i < n; i++)
+		berth_out_string(out, NULL, NULL, v[i]);
+	berth_out_close_array(out);
+}
+
+static void
+print_host(struct berth_out *out, const struct berth_host *h)
+{
+	struct berth_host_timeouts t = berth_host_timeouts(h);
+
+	berth_out_open_object(out, NULL);
+	berth_out_string(out, "name", NULL, h->name);
+	berth_out_string(out, "address", NULL, h->address);
+	berth_out_string(out, "user", NULL, h->user);
+	berth_out_uint(out, "port", NULL, h->port);
+	string_or_null(out, "key", h->key);
+	string_or_null(out, "known_hosts", h->known_hosts);
+	string_or_null(out, "libvirt_uri", h->libvirt_uri);
+	berth_out_open_object(out, "timeouts_s");
+	berth_out_uint(out, "connect", NULL, t.connect_s);
+	berth_out_uint(out, "command", NULL, t.command_s);
+	berth_out_uint(out, "libvirt", NULL, t.libvirt_s);
+	berth_out_uint(out, "keepalive", NULL, t.keepalive_s);
+	berth_out_close_object(out);
+	names(out, "groups", h->groups, h->n_groups);
+	berth_out_open_object(out, "vars");
+	for (size_t i = 0; i < h->n_vars; i++)
+		string_or_null(out, h->vars[i].name, h->vars[i].value);
+	berth_out_close_object(out);
+	berth_out_close_object(out);
+}
+
+static void
+print_domain(struct berth_out *out, const struct berth_domain *d)
+{
+	berth_out_open_object(out, NULL);
+	berth_out_string(out, "name", NULL, d->name);
+	berth_out_string(out, "host", NULL, d->host);
+	berth_out_string(out, "state", NULL, berth_power_name(d->state));
+	berth_out_uint(out, "memory_kib", NULL, d->memory_kib);
+	berth_out_uint(out, "vcpus", NULL, d->vcpus);
+	berth_out_string(out, "uuid", NULL, d->uuid);
+	berth_out_bool(out, "uuid_given", NULL, d->uuid_given);
+	berth_out_string(out, "type", NULL, d->type);
+	berth_out_string(out, "arch", NULL, d->arch);
+	berth_out_string(out, "machine", NULL, d->machine);
+	string_or_null(out, "kernel", d->kernel);
+	string_or_null(out, "initrd", d->initrd);
+	string_or_null(out, "cmdline", d->cmdline);
+	berth_out_open_array(out, "disks");
+	for (size_t i = 0; i < d->n_disks; i++) {
+		const struct berth_disk *k = &d->disks[i];
+
+		berth_out_open_object(out, NULL);
+		berth_out_string(out, "storage", NULL, k->storage);
+		berth_out_string(out, "image", NULL, k->image);
+		berth_out_uint(out, "size_bytes", NULL, k->size_bytes);
+		berth_out_string(out, "format", NULL, k->format);
+		berth_out_string(out, "target", NULL, k->target);
+		berth_out_close_object(out);
+	}
+	berth_out_close_array(out);
+	berth_out_open_array(out, "nics");
+	for (size_t i = 0; i < d->n_nics; i++) {
+		berth_out_open_object(out, NULL);
+		berth_out_string(out, "bridge", NULL, d->nics[i].bridge);
+		berth_out_string(out, "mac", NULL, d->nics[i].mac);
+		berth_out_string(out, "model", NULL, d->nics[i].model);
+		berth_out_close_object(out);
+	}
+	berth_out_close_array(out);
+	berth_out_close_object(out);
+}
+
+void
+berth_inventory_print(struct berth_out *out, const struct berth_inventory *inv)
+{
+	berth_out_open_array(out, "hosts");
+	for (size_t i = 0; i < inv->n_hosts; i++)
+		print_host(out, &inv->hosts[i]);
+	berth_out_close_array(out);
+	berth_out_open_array(out, "groups");
+	for (size_t i = 0; i < inv->n_groups; i++) {
+		berth_out_open_object(out, NULL);
+		berth_out_string(out, "name", NULL, inv->groups[i].name);
+		names(out, "hosts", inv->groups[i].hosts, inv->groups[i].n_hosts);
+		names(out, "children", inv->groups[i].children, inv->groups[i].n_children);
+		berth_out_close_object(out);
+	}
+	berth_out_close_array(out);
+	names(out, "ignored_vars", inv->ignored_vars, inv->n_ignored_vars);
+	berth_out_open_array(out, "storage");
+	for (size_t i = 0; i < inv->n_storage; i++) {
+		berth_out_open_object(out, NULL);
+		berth_out_string(out, "name", NULL, inv->storage[i].name);
+		berth_out_string(out, "server", NULL, inv->storage[i].server);
+		berth_out_string(out, "export", NULL, inv->storage[i].export_path);
+		berth_out_close_object(out);
+	}
+	berth_out_close_array(out);
+	berth_out_open_array(out, "domains");
+	for (size_t i = 0; i < inv->n_domains; i++)
+		print_domain(out, &inv->domains[i]);
+	berth_out_close_array(out);
+}
