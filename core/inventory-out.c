@@ -40,6 +40,10 @@ print_host(struct berth_out *out, const struct berth_host *h)
 	berth_out_uint(out, "libvirt", NULL, t.libvirt_s);
 	berth_out_uint(out, "keepalive", NULL, t.keepalive_s);
 	berth_out_close_object(out);
+	string_or_null(out, "role", h->role);
+	berth_out_bool(out, "maintenance", NULL, h->maintenance);
+	berth_out_uint(out, "reserved_kib", NULL, h->reserved_kib);
+	berth_out_uint(out, "vcpu_overcommit_pct", NULL, h->vcpu_overcommit_pct);
 	names(out, "groups", h->groups, h->n_groups);
 	berth_out_open_object(out, "vars");
 	for (size_t i = 0; i < h->n_vars; i++)

@@ -58,6 +58,7 @@ berth_inventory_free(struct berth_inventory *inv)
 		free(h->key);
 		free(h->known_hosts);
 		free(h->libvirt_uri);
+		free(h->role);
 		berth_strv_free(h->groups, h->n_groups);
 		for (size_t j = 0; j < h->n_vars; j++) {
 			free(h->vars[j].name);

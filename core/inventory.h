@@ -93,6 +93,16 @@ struct berth_host {
 	/* connect_timeout, command_timeout, libvirt_timeout, libvirt_keepalive;
 	 * from an inventory never 0.  Read through berth_host_timeouts(). */
 	struct berth_host_timeouts timeouts;
+	/*
+	 * role: "hypervisor" (runs domains), "storage" (serves storage only)
+	 * or "both"; from an inventory never NULL: "both" for a host that
+	 * serves a storage entry and says nothing, else "hypervisor".
+	 */
+	char *role;
+	bool maintenance;	/* maintenance: true: no domain may be placed on it */
+	uint64_t reserved_kib;	/* reserved: memory kept free for the host itself */
+	/* vcpu_overcommit: vCPUs per physical CPU, in hundredths; 0: no limit */
+	unsigned vcpu_overcommit_pct;
 	/* The groups of all: the host is directly in (not "all"), file order. */
 	char **groups;
 	size_t n_groups;

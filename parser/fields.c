@@ -77,7 +77,10 @@ value_size(enum berth_field_type type)
 		return sizeof(enum berth_power);
 	case BERTH_FIELD_UNSIGNED:
 	case BERTH_FIELD_DURATION:
+	case BERTH_FIELD_RATIO:
 		return sizeof(unsigned);
+	case BERTH_FIELD_BOOL:
+		return sizeof(bool);
 	case BERTH_FIELD_MEMORY:
 	case BERTH_FIELD_DISK_SIZE:
 		return sizeof(uint64_t);
@@ -176,6 +179,11 @@ expectation(const struct berth_field *f)
 		return xstrdup("a host name (letters, digits, '-', '_' and '.') or an IP address");
 	case BERTH_FIELD_LIBVIRT_URI:
 		return xstrdup(BERTH_URI_LIBVIRT_FORM);
+	case BERTH_FIELD_BOOL:
+		return xstrdup("true or false");
+	case BERTH_FIELD_RATIO:
+		return xasprintf("a number from %u to %u with at most two decimals, like 1.5",
+				 f->min / 100, f->max / 100);
 	case BERTH_FIELD_CHOICE:
 	case BERTH_FIELD_POWER:
 		n = choices_of(f, choices);
@@ -204,6 +212,9 @@ fail_type(struct berth_parse *p, const struct berth_field *f, const char *name,
 
 		if (closest != NULL)
 			hint = xasprintf(" (did you mean '%s'?)", closest);
+	} else if (f->type == BERTH_FIELD_BOOL && value->kind == BERTH_YAML_SCALAR &&
+		   !value->plain) {
+		hint = xstrdup(" (quoted, it is text: write true or false without quotes)");
 	} else if (holds_string(f->type) && berth_yaml_is_bool(value)) {
 		hint = xasprintf(" (YAML reads it as a boolean: write \"%s\" for the text)",
 				 value->text);
@@ -227,6 +238,26 @@ parse_u64(const char *text, uint64_t *out, const char **end)
 		return false;
 	*out = v;
 	*end = stop;
+	return true;
+}
+
+/* text as hundredths: digits, then maybe '.' and one or two digits. */
+static bool
+parse_hundredths(const char *text, uint64_t *out)
+{
+	const char *rest;
+	uint64_t whole;
+	size_t decimals;
+
+	if (!parse_u64(text, &whole, &rest) || whole > UINT32_MAX / 100)
+		return false;
+	*out = whole * 100;
+	if (*rest == '\0')
+		return true;
+	decimals = strspn(rest + 1, "0123456789");
+	if (rest[0] != '.' || decimals == 0 || decimals > 2 || rest[1 + decimals] != '\0')
+		return false;
+	*out += (uint64_t)(rest[1] - '0') * 10 + (decimals == 2 ? (uint64_t)(rest[2] - '0') : 0);
 	return true;
 }
 
@@ -401,6 +432,12 @@ set_value(struct berth_parse *p, const struct berth_field *f, const char *name,
 
 	if (f->type == BERTH_FIELD_CUSTOM)
 		return f->parse(p, value, name, where, obj);
+	if (f->type == BERTH_FIELD_BOOL) {
+		if (!berth_yaml_is_bool(value))
+			return fail_type(p, f, name, value, where);
+		*(bool *)slot = berth_yaml_bool_value(value);
+		return 0;
+	}
 	/* Every other type is read from a scalar that YAML reads as text. */
 	if (value->kind != BERTH_YAML_SCALAR || text[0] == '\0' ||
 	    berth_yaml_is_null(value) || berth_yaml_is_bool(value))
@@ -443,6 +480,11 @@ set_value(struct berth_parse *p, const struct berth_field *f, const char *name,
 		if (!berth_parse_duration(text, f->max, &seconds) || seconds < f->min)
 			return fail_type(p, f, name, value, where);
 		*(unsigned *)slot = seconds;
+		return 0;
+	case BERTH_FIELD_RATIO:
+		if (!parse_hundredths(text, &n) || n < f->min || n > f->max)
+			return fail_type(p, f, name, value, where);
+		*(unsigned *)slot = (unsigned)n;
 		return 0;
 	case BERTH_FIELD_MEMORY:
 	case BERTH_FIELD_DISK_SIZE:

@@ -19,7 +19,7 @@
 #include "parser/yaml-tree.h"
 
 /* The most rows a table may have. */
-#define BERTH_FIELDS_MAX 16
+#define BERTH_FIELDS_MAX 32
 
 /*
  * One parse of one inventory: what every check needs to report a problem.
@@ -70,6 +70,9 @@ enum berth_field_type {
 	BERTH_FIELD_UUID,		/* char[37]: a UUID, lower case */
 	BERTH_FIELD_HOST_ADDRESS,	/* char *: host name or IP, IPv6 kept without [] */
 	BERTH_FIELD_LIBVIRT_URI,	/* char *: BERTH_URI_LIBVIRT_FORM, as core/uri.c writes it */
+	BERTH_FIELD_BOOL,		/* bool: YAML's true or false (yes/no, on/off) */
+	BERTH_FIELD_RATIO,		/* unsigned hundredths: "1", "1.5", "2.25", from the
+					 * row's min to max hundredths */
 	BERTH_FIELD_CUSTOM,		/* the row's parse function reads it */
 	BERTH_FIELD_LAST,
 };

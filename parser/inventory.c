@@ -31,6 +31,7 @@
 #define NAME_PATTERN "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"
 
 static const char *const domain_types[] = { "kvm", "qemu", NULL };
+static const char *const host_roles[] = { "hypervisor", "storage", "both", NULL };
 static const char *const disk_formats[] = { "qcow2", "raw", NULL };
 
 /*
@@ -66,6 +67,12 @@ static const struct berth_field host_fields[] = {
 	{ "libvirt_timeout", NULL, BERTH_FIELD_DURATION, HOST(timeouts.libvirt_s), TIMEOUT_RANGE },
 	{ "libvirt_keepalive", NULL, BERTH_FIELD_DURATION, HOST(timeouts.keepalive_s),
 	  TIMEOUT_RANGE },
+	{ "role", NULL, BERTH_FIELD_CHOICE, HOST(role), .choices = host_roles },
+	{ "maintenance", NULL, BERTH_FIELD_BOOL, HOST(maintenance) },
+	{ "reserved", NULL, BERTH_FIELD_MEMORY, HOST(reserved_kib) },
+	/* From 1 to 64 vCPUs per CPU, in hundredths. */
+	{ "vcpu_overcommit", NULL, BERTH_FIELD_RATIO, HOST(vcpu_overcommit_pct),
+	  .min = 100, .max = 6400 },
 };
 
 static const struct berth_field storage_fields[] = {

@@ -63,9 +63,17 @@ check_storage(struct checker *c, size_t i)
 	const struct berth_storage *s = &c->p->inv->storage[i];
 	BERTH_AUTOFREE char *where = NULL;
 
+	const struct berth_host *server;
+
 	/* No name: refused; no server: its problem is already there. */
-	if (s->name == NULL || s->server == NULL || c->hosts_broken ||
-	    berth_name_index_find(&c->hosts, s->server) != NULL)
+	if (s->name == NULL || s->server == NULL || c->hosts_broken)
+		return 0;
+	server = berth_name_index_find(&c->hosts, s->server);
+	if (server != NULL && berth_streq(server->role, "hypervisor"))
+		return berth_parse_fail(c->p, server->loc, "host '%s' serves storage '%s', but "
+					"its role is 'hypervisor': make it 'storage' or 'both'",
+					server->name, s->name);
+	if (server != NULL)
 		return 0;
 	where = xasprintf("storage '%s': ", s->name);
 	return fail_undefined(c, berth_fields_loc(entry_map(c, "storage", i), "server", s->loc),
@@ -156,15 +164,26 @@ check_domain(struct checker *c, size_t i)
 	const struct berth_domain *d = &c->p->inv->domains[i];
 	const struct berth_yaml_node *map = entry_map(c, "domains", i);
 	BERTH_AUTOFREE char *where = NULL;
+	const struct berth_host *host;
 	int rc = 0;
 
 	if (d->name == NULL)
 		return 0;
 	where = xasprintf("domain '%s': ", d->name);
-	if (d->host != NULL && !c->hosts_broken &&
-	    berth_name_index_find(&c->hosts, d->host) == NULL)
+	host = d->host != NULL && !c->hosts_broken ? berth_name_index_find(&c->hosts, d->host)
+		: NULL;
+	if (d->host != NULL && !c->hosts_broken && host == NULL)
 		rc = fail_undefined(c, berth_fields_loc(map, "host", d->loc), where, "host",
 				    d->host, c->host_names, c->n_host_names);
+	else if (host != NULL && berth_streq(host->role, "storage"))
+		rc = berth_parse_fail(c->p, berth_fields_loc(map, "host", d->loc),
+				      "%shost '%s' has the role 'storage': it runs no domains; "
+				      "place the domain on a hypervisor, or make the host's "
+				      "role 'both'", where, d->host);
+	else if (host != NULL && host->maintenance)
+		rc = berth_parse_fail(c->p, berth_fields_loc(map, "host", d->loc),
+				      "%shost '%s' is in maintenance: place the domain on another "
+				      "host", where, d->host);
 	if (check_uuid(c, d, map, where) < 0)
 		rc = -1;
 	if (check_disks(c, d, map, where) < 0)
@@ -172,6 +191,28 @@ check_domain(struct checker *c, size_t i)
 	if (check_nics(c, d, map, where) < 0)
 		rc = -1;
 	return rc;
+}
+
+/* A host whose role is not given: "both" if it serves storage, else "hypervisor". */
+static void
+set_roles(struct checker *c)
+{
+	struct berth_inventory *inv = c->p->inv;
+	struct berth_name_index servers;
+
+	berth_name_index_init(&servers, inv->n_storage);
+	for (size_t i = 0; i < inv->n_storage; i++) {
+		if (inv->storage[i].server != NULL)
+			berth_name_index_add(&servers, inv->storage[i].server, &inv->storage[i]);
+	}
+	for (size_t i = 0; i < inv->n_hosts; i++) {
+		struct berth_host *h = &inv->hosts[i];
+
+		if (h->name != NULL && h->role == NULL)
+			h->role = xstrdup(berth_name_index_find(&servers, h->name) != NULL
+					  ? "both" : "hypervisor");
+	}
+	berth_name_index_release(&servers);
 }
 
 int
@@ -213,6 +254,7 @@ berth_check_references(struct berth_parse *p, const struct berth_yaml_node *root
 		if (check_domain(&c, i) < 0)
 			rc = -1;
 	}
+	set_roles(&c);
 
 	berth_name_index_release(&c.hosts);
 	berth_name_index_release(&c.storage);

@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 
 #include "core/util.h"
@@ -380,6 +381,13 @@ berth_yaml_is_bool(const struct berth_yaml_node *node)
 	};
 
 	return plain_is_one_of(node, bools, sizeof(bools) / sizeof(bools[0]));
+}
+
+bool
+berth_yaml_bool_value(const struct berth_yaml_node *node)
+{
+	return node->text[0] == 't' || node->text[0] == 'T' || node->text[0] == 'y' ||
+		node->text[0] == 'Y' || strcasecmp(node->text, "on") == 0;
 }
 
 const struct berth_yaml_node *

@@ -86,6 +86,9 @@ bool berth_yaml_is_merge_key(const struct berth_yaml_node *node);
 /* True if node is a plain scalar that YAML 1.1 reads as a boolean: "yes". */
 bool berth_yaml_is_bool(const struct berth_yaml_node *node);
 
+/* The value of a node berth_yaml_is_bool() accepts: true for true, yes, on. */
+bool berth_yaml_bool_value(const struct berth_yaml_node *node);
+
 /*
  * The value of the first pair of the MAPPING map whose key is the scalar
  * key, or NULL.  Borrowed from map.
