@@ -120,6 +120,19 @@ berth_inventory_print(struct berth_out *out, const struct berth_inventory *inv)
 		berth_out_close_object(out);
 	}
 	berth_out_close_array(out);
+	berth_out_open_array(out, "bridges");
+	for (size_t i = 0; i < inv->n_bridges; i++) {
+		const struct berth_bridge *b = &inv->bridges[i];
+
+		berth_out_open_object(out, NULL);
+		berth_out_string(out, "name", NULL, b->name);
+		string_or_null(out, "uplink", b->uplink);
+		berth_out_bool(out, "move_addresses", NULL, b->move_addresses);
+		berth_out_bool(out, "stp", NULL, b->stp);
+		names(out, "hosts", b->hosts, b->n_hosts);
+		berth_out_close_object(out);
+	}
+	berth_out_close_array(out);
 	berth_out_open_array(out, "domains");
 	for (size_t i = 0; i < inv->n_domains; i++)
 		print_domain(out, &inv->domains[i]);

@@ -80,6 +80,12 @@ berth_inventory_free(struct berth_inventory *inv)
 		free(inv->storage[i].export_path);
 	}
 	free(inv->storage);
+	for (size_t i = 0; i < inv->n_bridges; i++) {
+		free(inv->bridges[i].name);
+		free(inv->bridges[i].uplink);
+		berth_strv_free(inv->bridges[i].hosts, inv->bridges[i].n_hosts);
+	}
+	free(inv->bridges);
 	for (size_t i = 0; i < inv->n_domains; i++)
 		domain_clear(&inv->domains[i]);
 	free(inv->domains);

@@ -120,6 +120,22 @@ struct berth_storage {
 	struct berth_location loc;
 };
 
+/*
+ * A Linux bridge the hosts need (bridges:).  berth checks today that each
+ * NIC's bridge is declared and on the domain's host; making the bridge is
+ * host preparation's.
+ */
+struct berth_bridge {
+	char *name;		/* key under bridges:, a Linux interface name */
+	char *uplink;		/* interface enslaved to it, or NULL */
+	bool move_addresses;	/* the uplink's addresses and route move to it */
+	bool stp;
+	/* hosts: host and group names as given; none: every hypervisor */
+	char **hosts;
+	size_t n_hosts;
+	struct berth_location loc;
+};
+
 enum berth_power {
 	BERTH_POWER_RUNNING,
 	BERTH_POWER_SHUTOFF,
@@ -179,6 +195,8 @@ struct berth_inventory {
 	size_t n_ignored_vars;
 	struct berth_storage *storage;
 	size_t n_storage;
+	struct berth_bridge *bridges;
+	size_t n_bridges;
 	struct berth_domain *domains;
 	size_t n_domains;
 };
@@ -233,7 +251,8 @@ struct berth_out;
 /*
  * Writes inv, as the parser resolved it (defaults applied, groups' variables
  * merged, paths expanded), into the open JSON object of out: "hosts",
- * "groups", "ignored_vars", "storage" and "domains" (docs/inventory.md,
+ * "groups", "ignored_vars", "storage", "bridges" and "domains"
+ * (docs/inventory.md,
  * "The resolved inventory").  JSON only: prints nothing in text mode.
  */
 void berth_inventory_print(struct berth_out *out, const struct berth_inventory *inv);

@@ -15,6 +15,7 @@
 #include "core/buf.h"
 #include "core/uri.h"
 #include "core/util.h"
+#include "parser/names.h"
 
 #define MAX_CHOICES 8
 
@@ -62,6 +63,7 @@ holds_string(enum berth_field_type type)
 	case BERTH_FIELD_MAC:
 	case BERTH_FIELD_HOST_ADDRESS:
 	case BERTH_FIELD_LIBVIRT_URI:
+	case BERTH_FIELD_INTERFACE:
 		return true;
 	default:
 		return false;
@@ -181,6 +183,9 @@ expectation(const struct berth_field *f)
 		return xstrdup(BERTH_URI_LIBVIRT_FORM);
 	case BERTH_FIELD_BOOL:
 		return xstrdup("true or false");
+	case BERTH_FIELD_INTERFACE:
+		return xasprintf("an interface name, which must %s",
+				 berth_name_rule(BERTH_NAME_INTERFACE));
 	case BERTH_FIELD_RATIO:
 		return xasprintf("a number from %u to %u with at most two decimals, like 1.5",
 				 f->min / 100, f->max / 100);
@@ -512,6 +517,10 @@ set_value(struct berth_parse *p, const struct berth_field *f, const char *name,
 		return 0;
 	case BERTH_FIELD_LIBVIRT_URI:
 		return set_libvirt_uri(p, name, value, where, slot);
+	case BERTH_FIELD_INTERFACE:
+		if (!berth_name_is_valid(BERTH_NAME_INTERFACE, text))
+			return fail_type(p, f, name, value, where);
+		break;
 	default:
 		break;
 	}

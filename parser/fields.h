@@ -70,6 +70,7 @@ enum berth_field_type {
 	BERTH_FIELD_UUID,		/* char[37]: a UUID, lower case */
 	BERTH_FIELD_HOST_ADDRESS,	/* char *: host name or IP, IPv6 kept without [] */
 	BERTH_FIELD_LIBVIRT_URI,	/* char *: BERTH_URI_LIBVIRT_FORM, as core/uri.c writes it */
+	BERTH_FIELD_INTERFACE,		/* char *: a Linux interface name (names.h) */
 	BERTH_FIELD_BOOL,		/* bool: YAML's true or false (yes/no, on/off) */
 	BERTH_FIELD_RATIO,		/* unsigned hundredths: "1", "1.5", "2.25", from the
 					 * row's min to max hundredths */

@@ -7,7 +7,7 @@
 
 #include "core/name-index.h"
 #include "core/util.h"
-#include "parser/inventory.h"
+#include "parser/names.h"
 
 /* A group while all: is walked. */
 struct group {
@@ -105,10 +105,9 @@ check_name(struct berth_parse *p, const struct berth_yaml_node *key, const char 
 
 	if (key->kind != BERTH_YAML_SCALAR)
 		return berth_parse_fail(p, key->loc, "%s name must be a string, got %s", what, got);
-	if (!berth_inventory_name_is_valid(key->text))
-		return berth_parse_fail(p, key->loc, "%s name %s is not valid: it must start with "
-					"a letter or digit and hold at most 63 letters, digits, "
-					"'_', '.' or '-'", what, got);
+	if (!berth_name_is_valid(BERTH_NAME_ENTRY, key->text))
+		return berth_parse_fail(p, key->loc, "%s name %s is not valid: it must %s", what,
+					got, berth_name_rule(BERTH_NAME_ENTRY));
 	return 0;
 }
 

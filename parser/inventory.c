@@ -6,12 +6,8 @@
  */
 #include "parser/inventory.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-
 #include <errno.h>
 #include <fcntl.h>
-#include <pcre2.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,11 +20,10 @@
 #include "core/util.h"
 #include "parser/fields.h"
 #include "parser/groups.h"
+#include "parser/names.h"
 #include "parser/references.h"
 
 #define N_FIELDS(table) (sizeof(table) / sizeof((table)[0]))
-
-#define NAME_PATTERN "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"
 
 static const char *const domain_types[] = { "kvm", "qemu", NULL };
 static const char *const host_roles[] = { "hypervisor", "storage", "both", NULL };
@@ -46,7 +41,11 @@ static int read_disks(struct berth_parse *p, const struct berth_yaml_node *value
 static int read_nics(struct berth_parse *p, const struct berth_yaml_node *value,
 		     const char *name, const char *where, void *obj);
 
+static int read_bridge_hosts(struct berth_parse *p, const struct berth_yaml_node *value,
+			     const char *name, const char *where, void *obj);
+
 #define HOST(member) .offset = offsetof(struct berth_host, member)
+#define BRIDGE(member) .offset = offsetof(struct berth_bridge, member)
 #define STORAGE(member) .offset = offsetof(struct berth_storage, member)
 #define DOMAIN(member) .offset = offsetof(struct berth_domain, member)
 #define DISK(member) .offset = offsetof(struct berth_disk, member)
@@ -81,6 +80,13 @@ static const struct berth_field storage_fields[] = {
 	  .required = true },
 };
 
+static const struct berth_field bridge_fields[] = {
+	{ "uplink", NULL, BERTH_FIELD_INTERFACE, BRIDGE(uplink) },
+	{ "move_addresses", NULL, BERTH_FIELD_BOOL, BRIDGE(move_addresses) },
+	{ "stp", NULL, BERTH_FIELD_BOOL, BRIDGE(stp) },
+	{ "hosts", NULL, BERTH_FIELD_CUSTOM, .parse = read_bridge_hosts },
+};
+
 static const struct berth_field domain_fields[] = {
 	{ "host", NULL, BERTH_FIELD_STRING, DOMAIN(host), .no_default = true,
 	  .required = true },
@@ -107,39 +113,15 @@ static const struct berth_field disk_fields[] = {
 };
 
 static const struct berth_field nic_fields[] = {
-	{ "bridge", NULL, BERTH_FIELD_STRING, NIC(bridge), .required = true },
+	{ "bridge", NULL, BERTH_FIELD_INTERFACE, NIC(bridge), .required = true },
 	{ "mac", NULL, BERTH_FIELD_MAC, NIC(mac), .required = true },
 	{ "model", NULL, BERTH_FIELD_STRING, NIC(model) },
 };
 
-static pcre2_code *name_re;
-static pthread_once_t name_re_once = PTHREAD_ONCE_INIT;
-
-static void
-name_re_compile(void)
-{
-	PCRE2_SIZE offset;
-	int code;
-
-	name_re = pcre2_compile((PCRE2_SPTR)NAME_PATTERN, PCRE2_ZERO_TERMINATED,
-				PCRE2_DOLLAR_ENDONLY, &code, &offset, NULL);
-	if (name_re == NULL)
-		berth_oom();	/* the pattern is fixed: only memory can be missing */
-}
-
 bool
 berth_inventory_name_is_valid(const char *name)
 {
-	pcre2_match_data *match;
-	int rc;
-
-	pthread_once(&name_re_once, name_re_compile);
-	match = pcre2_match_data_create_from_pattern(name_re, NULL);
-	if (match == NULL)
-		berth_oom();
-	rc = pcre2_match(name_re, (PCRE2_SPTR)name, strlen(name), 0, 0, match, NULL);
-	pcre2_match_data_free(match);
-	return rc >= 0;
+	return berth_name_is_valid(BERTH_NAME_ENTRY, name);
 }
 
 /*
@@ -262,9 +244,8 @@ read_section(struct berth_parse *p, const struct berth_yaml_node *section, const
 		if (!berth_inventory_name_is_valid(key->text)) {
 			BERTH_AUTOFREE char *got = berth_yaml_describe(key);
 
-			rc = berth_parse_fail(p, key->loc, "%s name %s is not valid: it must start "
-					      "with a letter or digit and hold at most 63 letters, "
-					      "digits, '_', '.' or '-'", what, got);
+			rc = berth_parse_fail(p, key->loc, "%s name %s is not valid: it must %s",
+					      what, got, berth_name_rule(BERTH_NAME_ENTRY));
 			continue;
 		}
 		first = berth_name_index_add(&seen, key->text, key);
@@ -399,6 +380,68 @@ read_host(struct berth_parse *p, const struct berth_yaml_node *key,
 	rc = READ_SETTINGS(p, map, h->loc, where, host_fields, h);
 	if (h->address == NULL)
 		h->address = xstrdup(h->name);
+	return rc;
+}
+
+/*
+ * Reads a list of entry names (hosts, groups) into a new array *names of
+ * *n copies; a lone name is a list of one.  Returns 0, or -1 after
+ * berth_parse_fail() for each item that is not a valid name.
+ */
+static int
+read_name_list(struct berth_parse *p, const struct berth_yaml_node *value, const char *name,
+	       const char *where, char ***names, size_t *n)
+{
+	const struct berth_yaml_node *const *items = &value;
+	size_t count = 1;
+	int rc = 0;
+
+	if (value->kind == BERTH_YAML_SEQUENCE) {
+		items = (const struct berth_yaml_node *const *)value->items;
+		count = value->n_items;
+	}
+	for (size_t i = 0; i < count; i++) {
+		const struct berth_yaml_node *item = items[i];
+		BERTH_AUTOFREE char *got = berth_yaml_describe(item);
+
+		if (item->kind != BERTH_YAML_SCALAR || berth_yaml_is_null(item) ||
+		    !berth_name_is_valid(BERTH_NAME_ENTRY, item->text)) {
+			rc = berth_parse_fail(p, item->loc, "%s'%s' must be a host or group name, "
+					      "or a list of them, got %s", where, name, got);
+			continue;
+		}
+		if (!berth_strv_add_unique(names, n, item->text))
+			rc = berth_parse_fail(p, item->loc, "%s'%s' names '%s' twice", where, name,
+					      item->text);
+	}
+	return rc;
+}
+
+static int
+read_bridge_hosts(struct berth_parse *p, const struct berth_yaml_node *value,
+		  const char *name, const char *where, void *obj)
+{
+	struct berth_bridge *b = obj;
+
+	return read_name_list(p, value, name, where, &b->hosts, &b->n_hosts);
+}
+
+static int
+read_bridge(struct berth_parse *p, const struct berth_yaml_node *key,
+	    const struct berth_yaml_node *map, const char *where, void *obj)
+{
+	struct berth_bridge *b = obj;
+	int rc;
+
+	b->name = xstrdup(key->text);
+	b->loc = key->loc;
+	rc = READ_SETTINGS(p, map, b->loc, where, bridge_fields, b);
+	if (b->move_addresses && b->uplink == NULL)
+		rc = berth_parse_fail(p, berth_fields_loc(map, "move_addresses", b->loc),
+				      "%s'move_addresses' needs an 'uplink' to move them from", where);
+	if (!berth_name_is_valid(BERTH_NAME_INTERFACE, b->name))
+		rc = berth_parse_fail(p, b->loc, "bridge name '%s' is not valid: it must %s",
+				      b->name, berth_name_rule(BERTH_NAME_INTERFACE));
 	return rc;
 }
 
@@ -602,6 +645,18 @@ read_storages(struct berth_parse *p, const struct berth_yaml_node *value,
 }
 
 static int
+read_bridges(struct berth_parse *p, const struct berth_yaml_node *value,
+	     const char *name, const char *where, void *obj)
+{
+	struct berth_inventory *inv = p->inv;
+
+	(void)where;
+	(void)obj;
+	return read_section(p, value, name, "bridge", &inv->bridges,
+			    sizeof(*inv->bridges), &inv->n_bridges, read_bridge);
+}
+
+static int
 read_domains(struct berth_parse *p, const struct berth_yaml_node *value,
 	     const char *name, const char *where, void *obj)
 {
@@ -688,6 +743,7 @@ static const struct berth_field top_fields[] = {
 	{ "hosts", NULL, BERTH_FIELD_CUSTOM, .parse = read_hosts },
 	{ "all", NULL, BERTH_FIELD_CUSTOM, .parse = read_all },
 	{ "storage", NULL, BERTH_FIELD_CUSTOM, .parse = read_storages },
+	{ "bridges", NULL, BERTH_FIELD_CUSTOM, .parse = read_bridges },
 	{ "domains", NULL, BERTH_FIELD_CUSTOM, .parse = read_domains },
 };
 

@@ -1,6 +1,8 @@
 /* References and uniqueness across entries: see references.h. */
 #include "parser/references.h"
 
+#include <string.h>
+
 #include "core/util.h"
 #include "core/name-index.h"
 
@@ -9,6 +11,12 @@ struct checker {
 	const struct berth_yaml_node *root;
 	struct berth_name_index hosts;		/* name -> struct berth_host */
 	struct berth_name_index storage;	/* name -> struct berth_storage */
+	struct berth_name_index groups;		/* name -> struct berth_group */
+	struct berth_name_index bridges;	/* name -> struct berth_bridge */
+	const char **host_and_group_names;	/* for "did you mean" */
+	size_t n_host_and_group_names;
+	const char **bridge_names;
+	size_t n_bridge_names;
 	struct berth_name_index macs;		/* MAC -> struct berth_domain */
 	struct berth_name_index uuids;		/* UUID -> struct berth_domain */
 	const char **host_names;		/* for "did you mean" */
@@ -131,6 +139,105 @@ check_disks(struct checker *c, const struct berth_domain *d,
 	return rc;
 }
 
+/* True if group g holds host, directly or through its children (depth: a guard). */
+static bool
+group_holds(const struct checker *c, const struct berth_group *g, const char *host,
+	    size_t depth)
+{
+	for (size_t i = 0; i < g->n_hosts; i++) {
+		if (strcmp(g->hosts[i], host) == 0)
+			return true;
+	}
+	for (size_t i = 0; depth > 0 && i < g->n_children; i++) {
+		const struct berth_group *child = berth_name_index_find(&c->groups, g->children[i]);
+
+		if (child != NULL && group_holds(c, child, host, depth - 1))
+			return true;
+	}
+	return false;
+}
+
+/* True if bridge b is to be on host h: named, in a named group, or every hypervisor. */
+static bool
+bridge_on(const struct checker *c, const struct berth_bridge *b, const struct berth_host *h)
+{
+	if (b->n_hosts == 0)
+		return !berth_streq(h->role, "storage");
+	for (size_t i = 0; i < b->n_hosts; i++) {
+		const struct berth_group *g = berth_name_index_find(&c->groups, b->hosts[i]);
+
+		if (strcmp(b->hosts[i], h->name) == 0 ||
+		    (g != NULL && group_holds(c, g, h->name, c->p->inv->n_groups)))
+			return true;
+	}
+	return false;
+}
+
+/* Each NIC's bridge is declared (when bridges: is there) and on the domain's host. */
+static int
+check_nic_bridges(struct checker *c, const struct berth_domain *d, const struct berth_host *h,
+		  const struct berth_yaml_node *map, const char *where)
+{
+	int rc = 0;
+
+	if (c->p->inv->n_bridges == 0 && berth_yaml_get(c->root, "bridges") == NULL)
+		return 0;
+	for (size_t i = 0; i < d->n_nics; i++) {
+		const struct berth_nic *nic = &d->nics[i];
+		struct berth_location loc = berth_fields_loc(list_item(map, "nics", i), "bridge",
+							     nic->loc);
+		const struct berth_bridge *b;
+		BERTH_AUTOFREE char *nic_where = xasprintf("%snic %zu: ", where, i + 1);
+
+		if (nic->bridge == NULL)
+			continue;
+		b = berth_name_index_find(&c->bridges, nic->bridge);
+		if (b == NULL)
+			rc = fail_undefined(c, loc, nic_where, "bridge", nic->bridge, c->bridge_names,
+					    c->n_bridge_names);
+		else if (h != NULL && !bridge_on(c, b, h))
+			rc = berth_parse_fail(c->p, loc, "%sbridge '%s' is not on host '%s': add the "
+					      "host (or a group of it) to the bridge's 'hosts'",
+					      nic_where, nic->bridge, h->name);
+	}
+	return rc;
+}
+
+/* Each name in a bridge's hosts: is a host or a group. */
+static int
+check_bridge(struct checker *c, size_t i)
+{
+	const struct berth_bridge *b = &c->p->inv->bridges[i];
+	const struct berth_yaml_node *map = entry_map(c, "bridges", i);
+	const struct berth_yaml_node *list = map != NULL && map->kind == BERTH_YAML_MAPPING
+		? berth_yaml_get(map, "hosts") : NULL;
+	BERTH_AUTOFREE char *where = NULL;
+	int rc = 0;
+
+	if (b->name == NULL || c->hosts_broken)
+		return 0;
+	where = xasprintf("bridge '%s': ", b->name);
+	for (size_t j = 0; j < b->n_hosts; j++) {
+		struct berth_location loc = list != NULL ? list->loc : b->loc;
+
+		/* The item that gave the name (items refused are not in b->hosts). */
+		for (size_t k = 0; list != NULL && list->kind == BERTH_YAML_SEQUENCE &&
+		     k < list->n_items; k++) {
+			if (list->items[k]->kind == BERTH_YAML_SCALAR &&
+			    strcmp(list->items[k]->text, b->hosts[j]) == 0) {
+				loc = list->items[k]->loc;
+				break;
+			}
+		}
+
+		if (berth_name_index_find(&c->hosts, b->hosts[j]) == NULL &&
+		    berth_name_index_find(&c->groups, b->hosts[j]) == NULL)
+			rc = fail_undefined(c, loc, where, "host or group", b->hosts[j],
+					    c->host_and_group_names, c->n_host_and_group_names);
+	}
+	return rc;
+}
+
 static int
 check_nics(struct checker *c, const struct berth_domain *d,
 	   const struct berth_yaml_node *map, const char *where)
@@ -190,6 +297,8 @@ check_domain(struct checker *c, size_t i)
 		rc = -1;
 	if (check_nics(c, d, map, where) < 0)
 		rc = -1;
+	if (check_nic_bridges(c, d, host, map, where) < 0)
+		rc = -1;
 	return rc;
 }
 
@@ -245,19 +354,45 @@ berth_check_references(struct berth_parse *p, const struct berth_yaml_node *root
 		c.storage_names[c.n_storage_names++] = inv->storage[i].name;
 		berth_name_index_add(&c.storage, inv->storage[i].name, &inv->storage[i]);
 	}
+	berth_name_index_init(&c.groups, inv->n_groups);
+	berth_name_index_init(&c.bridges, inv->n_bridges);
+	c.host_and_group_names = xcalloc(inv->n_hosts + inv->n_groups + 1,
+					 sizeof(*c.host_and_group_names));
+	c.bridge_names = xcalloc(inv->n_bridges + 1, sizeof(*c.bridge_names));
+	for (size_t i = 0; i < c.n_host_names; i++)
+		c.host_and_group_names[c.n_host_and_group_names++] = c.host_names[i];
+	for (size_t i = 0; i < inv->n_groups; i++) {
+		c.host_and_group_names[c.n_host_and_group_names++] = inv->groups[i].name;
+		berth_name_index_add(&c.groups, inv->groups[i].name, &inv->groups[i]);
+	}
+	for (size_t i = 0; i < inv->n_bridges; i++) {
+		if (inv->bridges[i].name == NULL)
+			continue;
+		c.bridge_names[c.n_bridge_names++] = inv->bridges[i].name;
+		berth_name_index_add(&c.bridges, inv->bridges[i].name, &inv->bridges[i]);
+	}
 
+	/* Before the checks: bridges on "every hypervisor" need the roles. */
+	set_roles(&c);
 	for (size_t i = 0; i < inv->n_storage; i++) {
 		if (check_storage(&c, i) < 0)
+			rc = -1;
+	}
+	for (size_t i = 0; i < inv->n_bridges; i++) {
+		if (check_bridge(&c, i) < 0)
 			rc = -1;
 	}
 	for (size_t i = 0; i < inv->n_domains; i++) {
 		if (check_domain(&c, i) < 0)
 			rc = -1;
 	}
-	set_roles(&c);
 
 	berth_name_index_release(&c.hosts);
 	berth_name_index_release(&c.storage);
+	berth_name_index_release(&c.groups);
+	berth_name_index_release(&c.bridges);
+	free(c.host_and_group_names);
+	free(c.bridge_names);
 	berth_name_index_release(&c.macs);
 	berth_name_index_release(&c.uuids);
 	free(c.host_names);
