@@ -113,10 +113,22 @@ berth_inventory_print(struct berth_out *out, const struct berth_inventory *inv)
 	names(out, "ignored_vars", inv->ignored_vars, inv->n_ignored_vars);
 	berth_out_open_array(out, "storage");
 	for (size_t i = 0; i < inv->n_storage; i++) {
+		const struct berth_storage *st = &inv->storage[i];
+
 		berth_out_open_object(out, NULL);
-		berth_out_string(out, "name", NULL, inv->storage[i].name);
-		berth_out_string(out, "server", NULL, inv->storage[i].server);
-		berth_out_string(out, "export", NULL, inv->storage[i].export_path);
+		berth_out_string(out, "name", NULL, st->name);
+		berth_out_string(out, "type", NULL, st->type);
+		string_or_null(out, "server", st->server);
+		string_or_null(out, "export", st->export_path);
+		names(out, "options", st->options, st->n_options);
+		names(out, "clients", st->clients, st->n_clients);
+		string_or_null(out, "nfs_version", st->nfs_version);
+		string_or_null(out, "server_kind", st->server_kind);
+		string_or_null(out, "attach", st->attach);
+		string_or_null(out, "pool", st->pool);
+		string_or_null(out, "target", st->target);
+		berth_out_bool(out, "autostart", NULL, st->autostart);
+		string_or_null(out, "path", st->path);
 		berth_out_close_object(out);
 	}
 	berth_out_close_array(out);

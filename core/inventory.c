@@ -75,9 +75,20 @@ berth_inventory_free(struct berth_inventory *inv)
 	free(inv->groups);
 	berth_strv_free(inv->ignored_vars, inv->n_ignored_vars);
 	for (size_t i = 0; i < inv->n_storage; i++) {
-		free(inv->storage[i].name);
-		free(inv->storage[i].server);
-		free(inv->storage[i].export_path);
+		struct berth_storage *st = &inv->storage[i];
+
+		free(st->name);
+		free(st->type);
+		free(st->server);
+		free(st->export_path);
+		berth_strv_free(st->options, st->n_options);
+		berth_strv_free(st->clients, st->n_clients);
+		free(st->nfs_version);
+		free(st->server_kind);
+		free(st->attach);
+		free(st->pool);
+		free(st->target);
+		free(st->path);
 	}
 	free(inv->storage);
 	for (size_t i = 0; i < inv->n_bridges; i++) {

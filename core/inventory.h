@@ -112,11 +112,32 @@ struct berth_host {
 	struct berth_location loc;
 };
 
-/* An NFS share whose guests' disks QEMU opens with its own NFS client. */
+/*
+ * Where the guests' disks live: an NFS share (type "nfs") that hypervisors
+ * attach one way (attach "qemu": QEMU's own NFS client, network disks;
+ * "pool": a libvirt netfs pool mounted at target; "fstab": a mount at
+ * target with its fstab line), or a directory on each hypervisor (type
+ * "local", for block migration).  The planner plans "nfs" + "qemu" today
+ * and refuses the others (planner/supported.c).
+ */
 struct berth_storage {
 	char *name;		/* key under storage: */
-	char *server;		/* name of a host in hosts: that serves it */
-	char *export_path;	/* absolute path exported by the server */
+	char *type;		/* "nfs" (default) or "local" */
+	char *server;		/* nfs: name of the host that serves it */
+	char *export_path;	/* nfs: absolute path exported by the server */
+	char **options;		/* nfs: export options ("rw", "sync", "sec=sys") */
+	size_t n_options;
+	char **clients;		/* nfs: who may mount it (hosts, groups, addresses,
+				 * networks); none: every hypervisor */
+	size_t n_clients;
+	char *nfs_version;	/* nfs: "3", "4", "4.1", "4.2", or NULL: auto */
+	char *server_kind;	/* nfs: "kernel", "ganesha" or "auto" (default) */
+	char *attach;		/* nfs: "qemu" (default), "pool" or "fstab" */
+	char *pool;		/* attach pool: the pool's name; default: name */
+	char *target;		/* attach pool, fstab: the mount point, the same on
+				 * every hypervisor */
+	bool autostart;		/* attach pool: pool autostart; default true */
+	char *path;		/* local: the directory on each hypervisor */
 	struct berth_location loc;
 };
 

@@ -6,6 +6,8 @@
  */
 #include "parser/inventory.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include "core/buf.h"
 #include "core/digest.h"
 #include "core/name-index.h"
+#include "core/uri.h"
 #include "core/util.h"
 #include "parser/fields.h"
 #include "parser/groups.h"
@@ -41,8 +44,15 @@ static int read_disks(struct berth_parse *p, const struct berth_yaml_node *value
 static int read_nics(struct berth_parse *p, const struct berth_yaml_node *value,
 		     const char *name, const char *where, void *obj);
 
+static int read_export_options(struct berth_parse *p, const struct berth_yaml_node *value,
+			       const char *name, const char *where, void *obj);
+static int read_clients(struct berth_parse *p, const struct berth_yaml_node *value,
+			const char *name, const char *where, void *obj);
 static int read_bridge_hosts(struct berth_parse *p, const struct berth_yaml_node *value,
 			     const char *name, const char *where, void *obj);
+static int read_words(struct berth_parse *p, const struct berth_yaml_node *value,
+		      const char *name, const char *where, const char *what,
+		      bool (*ok)(const char *), char ***words, size_t *n);
 
 #define HOST(member) .offset = offsetof(struct berth_host, member)
 #define BRIDGE(member) .offset = offsetof(struct berth_bridge, member)
@@ -74,10 +84,24 @@ static const struct berth_field host_fields[] = {
 	  .min = 100, .max = 6400 },
 };
 
+static const char *const storage_types[] = { "nfs", "local", NULL };
+static const char *const nfs_versions[] = { "3", "4", "4.1", "4.2", NULL };
+static const char *const server_kinds[] = { "auto", "kernel", "ganesha", NULL };
+static const char *const attach_kinds[] = { "qemu", "pool", "fstab", NULL };
+
 static const struct berth_field storage_fields[] = {
-	{ "server", NULL, BERTH_FIELD_STRING, STORAGE(server), .required = true },
-	{ "export", NULL, BERTH_FIELD_ABSOLUTE_PATH, STORAGE(export_path),
-	  .required = true },
+	{ "type", NULL, BERTH_FIELD_CHOICE, STORAGE(type), .choices = storage_types },
+	{ "server", NULL, BERTH_FIELD_STRING, STORAGE(server) },
+	{ "export", NULL, BERTH_FIELD_ABSOLUTE_PATH, STORAGE(export_path) },
+	{ "options", NULL, BERTH_FIELD_CUSTOM, .parse = read_export_options },
+	{ "clients", NULL, BERTH_FIELD_CUSTOM, .parse = read_clients },
+	{ "nfs_version", NULL, BERTH_FIELD_CHOICE, STORAGE(nfs_version), .choices = nfs_versions },
+	{ "server_kind", NULL, BERTH_FIELD_CHOICE, STORAGE(server_kind), .choices = server_kinds },
+	{ "attach", NULL, BERTH_FIELD_CHOICE, STORAGE(attach), .choices = attach_kinds },
+	{ "pool", NULL, BERTH_FIELD_STRING, STORAGE(pool) },
+	{ "target", NULL, BERTH_FIELD_ABSOLUTE_PATH, STORAGE(target) },
+	{ "autostart", NULL, BERTH_FIELD_BOOL, STORAGE(autostart) },
+	{ "path", NULL, BERTH_FIELD_ABSOLUTE_PATH, STORAGE(path) },
 };
 
 static const struct berth_field bridge_fields[] = {
@@ -383,38 +407,10 @@ read_host(struct berth_parse *p, const struct berth_yaml_node *key,
 	return rc;
 }
 
-/*
- * Reads a list of entry names (hosts, groups) into a new array *names of
- * *n copies; a lone name is a list of one.  Returns 0, or -1 after
- * berth_parse_fail() for each item that is not a valid name.
- */
-static int
-read_name_list(struct berth_parse *p, const struct berth_yaml_node *value, const char *name,
-	       const char *where, char ***names, size_t *n)
+static bool
+entry_name_ok(const char *text)
 {
-	const struct berth_yaml_node *const *items = &value;
-	size_t count = 1;
-	int rc = 0;
-
-	if (value->kind == BERTH_YAML_SEQUENCE) {
-		items = (const struct berth_yaml_node *const *)value->items;
-		count = value->n_items;
-	}
-	for (size_t i = 0; i < count; i++) {
-		const struct berth_yaml_node *item = items[i];
-		BERTH_AUTOFREE char *got = berth_yaml_describe(item);
-
-		if (item->kind != BERTH_YAML_SCALAR || berth_yaml_is_null(item) ||
-		    !berth_name_is_valid(BERTH_NAME_ENTRY, item->text)) {
-			rc = berth_parse_fail(p, item->loc, "%s'%s' must be a host or group name, "
-					      "or a list of them, got %s", where, name, got);
-			continue;
-		}
-		if (!berth_strv_add_unique(names, n, item->text))
-			rc = berth_parse_fail(p, item->loc, "%s'%s' names '%s' twice", where, name,
-					      item->text);
-	}
-	return rc;
+	return berth_name_is_valid(BERTH_NAME_ENTRY, text);
 }
 
 static int
@@ -423,7 +419,8 @@ read_bridge_hosts(struct berth_parse *p, const struct berth_yaml_node *value,
 {
 	struct berth_bridge *b = obj;
 
-	return read_name_list(p, value, name, where, &b->hosts, &b->n_hosts);
+	return read_words(p, value, name, where, "a host or group name", entry_name_ok,
+			  &b->hosts, &b->n_hosts);
 }
 
 static int
@@ -445,15 +442,190 @@ read_bridge(struct berth_parse *p, const struct berth_yaml_node *key,
 	return rc;
 }
 
+/*
+ * Reads a list of words (one word alone is a list of one) into *words, each
+ * accepted by ok(); what says in messages what a word must be.
+ */
+static int
+read_words(struct berth_parse *p, const struct berth_yaml_node *value, const char *name,
+	   const char *where, const char *what, bool (*ok)(const char *),
+	   char ***words, size_t *n)
+{
+	const struct berth_yaml_node *const *items = &value;
+	size_t count = 1;
+	int rc = 0;
+
+	if (value->kind == BERTH_YAML_SEQUENCE) {
+		items = (const struct berth_yaml_node *const *)value->items;
+		count = value->n_items;
+	}
+	for (size_t i = 0; i < count; i++) {
+		BERTH_AUTOFREE char *got = berth_yaml_describe(items[i]);
+
+		if (items[i]->kind != BERTH_YAML_SCALAR || berth_yaml_is_null(items[i]) ||
+		    berth_yaml_is_bool(items[i]) || !ok(items[i]->text)) {
+			rc = berth_parse_fail(p, items[i]->loc, "%s'%s' must be %s, or a list of "
+					      "them, got %s", where, name, what, got);
+			continue;
+		}
+		if (!berth_strv_add_unique(words, n, items[i]->text))
+			rc = berth_parse_fail(p, items[i]->loc, "%s'%s' names '%s' twice", where,
+					      name, items[i]->text);
+	}
+	return rc;
+}
+
+/* An export option as exports(5) writes one: "rw", "sec=sys", "fsid=0". */
+static bool
+export_option_ok(const char *text)
+{
+	size_t word = strspn(text, "abcdefghijklmnopqrstuvwxyz0123456789_");
+
+	if (word == 0)
+		return false;
+	if (text[word] == '\0')
+		return true;
+	return text[word] == '=' && text[word + 1] != '\0' &&
+		text[word + 1 + strspn(text + word + 1, "abcdefghijklmnopqrstuvwxyz"
+				       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:/-")] == '\0';
+}
+
+/* A client of an export: a host or group name, an address, or a network. */
+static bool
+client_ok(const char *text)
+{
+	const char *slash = strrchr(text, '/');
+	BERTH_AUTOFREE char *address = NULL;
+	struct in6_addr v6;
+	unsigned bits;
+	char *end;
+
+	if (slash == NULL)
+		return berth_name_is_valid(BERTH_NAME_ENTRY, text) || berth_uri_host_is_valid(text);
+	address = xstrndup(text, (size_t)(slash - text));
+	bits = (unsigned)strtoul(slash + 1, &end, 10);
+	if (!isdigit((unsigned char)slash[1]) || *end != '\0' || strlen(slash + 1) > 3)
+		return false;
+	if (inet_pton(AF_INET, address, &v6) == 1)
+		return bits <= 32;
+	return inet_pton(AF_INET6, address, &v6) == 1 && bits <= 128;
+}
+
+static int
+read_export_options(struct berth_parse *p, const struct berth_yaml_node *value,
+		    const char *name, const char *where, void *obj)
+{
+	struct berth_storage *st = obj;
+
+	return read_words(p, value, name, where, "an export option like 'rw' or 'sec=sys'",
+			  export_option_ok, &st->options, &st->n_options);
+}
+
+static int
+read_clients(struct berth_parse *p, const struct berth_yaml_node *value,
+	     const char *name, const char *where, void *obj)
+{
+	struct berth_storage *st = obj;
+
+	return read_words(p, value, name, where,
+			  "a host or group name, an IP address or a network like 198.18.0.0/24",
+			  client_ok, &st->clients, &st->n_clients);
+}
+
+/* "WHERE'KEY' is only for WHAT" at key's place, if map gives key. */
+static int
+refuse_key(struct berth_parse *p, const struct berth_yaml_node *map, const char *key,
+	   const char *where, const char *what)
+{
+	const struct berth_yaml_node *value = map != NULL ? berth_yaml_get(map, key) : NULL;
+
+	if (value == NULL)
+		return 0;
+	return berth_parse_fail(p, value->loc, "%s'%s' is only for %s", where, key, what);
+}
+
+/* The keys each type and attach kind needs, and those it has no use for. */
+static int
+check_storage_kind(struct berth_parse *p, const struct berth_yaml_node *map,
+		   struct berth_storage *s, const char *where)
+{
+	static const char *const nfs_only[] = {
+		"server", "export", "options", "clients", "nfs_version", "server_kind", "attach",
+	};
+	bool local = berth_streq(s->type, "local");
+	bool mounted = berth_streq(s->attach, "pool") || berth_streq(s->attach, "fstab");
+	int rc = 0;
+
+	/* A type that is wrong has its problem: what it needs is unknown. */
+	if (s->type == NULL && map != NULL && berth_yaml_get(map, "type") != NULL)
+		return -1;
+
+	if (local) {
+		for (size_t i = 0; i < sizeof(nfs_only) / sizeof(nfs_only[0]); i++) {
+			if (refuse_key(p, map, nfs_only[i], where, "type 'nfs'") < 0)
+				rc = -1;
+		}
+		if (refuse_key(p, map, "target", where, "attach 'pool' or 'fstab'") < 0)
+			rc = -1;
+		if (s->path == NULL && !p->lenient)
+			rc = berth_parse_fail(p, s->loc, "%s'path' is required for type 'local'",
+					      where);
+	} else {
+		if (refuse_key(p, map, "path", where, "type 'local'") < 0)
+			rc = -1;
+		if (!p->lenient && s->server == NULL &&
+		    (map == NULL || berth_yaml_get(map, "server") == NULL))
+			rc = berth_parse_fail(p, s->loc, "%s'server' is required", where);
+		if (!p->lenient && s->export_path == NULL &&
+		    (map == NULL || berth_yaml_get(map, "export") == NULL))
+			rc = berth_parse_fail(p, s->loc, "%s'export' is required", where);
+		if (!mounted && refuse_key(p, map, "target", where, "attach 'pool' or 'fstab'") < 0)
+			rc = -1;
+		if (mounted && s->target == NULL && !p->lenient &&
+		    (map == NULL || berth_yaml_get(map, "target") == NULL))
+			rc = berth_parse_fail(p, s->loc, "%s'target' is required for attach '%s': "
+					      "where every hypervisor mounts the share", where,
+					      s->attach);
+	}
+	if (!berth_streq(s->attach, "pool")) {
+		if (refuse_key(p, map, "pool", where, "attach 'pool'") < 0 ||
+		    refuse_key(p, map, "autostart", where, "attach 'pool'") < 0)
+			rc = -1;
+	} else if (s->pool != NULL && !berth_name_is_valid(BERTH_NAME_ENTRY, s->pool)) {
+		rc = berth_parse_fail(p, berth_fields_loc(map, "pool", s->loc), "%spool name '%s' "
+				      "is not valid: it must %s", where, s->pool,
+				      berth_name_rule(BERTH_NAME_ENTRY));
+	}
+	return rc;
+}
+
 static int
 read_storage(struct berth_parse *p, const struct berth_yaml_node *key,
 	     const struct berth_yaml_node *map, const char *where, void *obj)
 {
 	struct berth_storage *s = obj;
+	int rc;
 
 	s->name = xstrdup(key->text);
 	s->loc = key->loc;
-	return READ_SETTINGS(p, map, s->loc, where, storage_fields, s);
+	s->autostart = true;
+	rc = READ_SETTINGS(p, map, s->loc, where, storage_fields, s);
+	if (check_storage_kind(p, map, s, where) < 0)
+		rc = -1;
+	if (s->type == NULL)
+		s->type = xstrdup("nfs");
+	if (berth_streq(s->type, "nfs")) {
+		if (s->attach == NULL)
+			s->attach = xstrdup("qemu");
+		if (s->server_kind == NULL)
+			s->server_kind = xstrdup("auto");
+		if (s->pool == NULL && berth_streq(s->attach, "pool"))
+			s->pool = xstrdup(s->name);
+	}
+	/* autostart is a pool's; true unless the inventory says otherwise. */
+	if (!berth_streq(s->attach, "pool"))
+		s->autostart = false;
+	return rc;
 }
 
 static int

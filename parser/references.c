@@ -203,6 +203,75 @@ check_nic_bridges(struct checker *c, const struct berth_domain *d, const struct 
 	return rc;
 }
 
+/*
+ * What must differ between two storage entries: the NFS share (server and
+ * export), the mount target, the local path, the pool name.  key is the
+ * value that must be unique among those of the same kind; first holds what
+ * came before.
+ */
+static int
+check_storage_once(struct checker *c, struct berth_name_index *first, const char *key,
+		   const struct berth_storage *s, const char *setting, const char *shown)
+{
+	const struct berth_storage *other;
+
+	if (key == NULL)
+		return 0;
+	other = berth_name_index_add(first, key, s);
+	if (other == NULL)
+		return 0;
+	return berth_parse_fail(c->p, berth_fields_loc(entry_map(c, "storage",
+							       (size_t)(s - c->p->inv->storage)),
+						      setting, s->loc),
+				"storage '%s': %s %s is storage '%s''s already: two entries "
+				"cannot share it", s->name, setting, shown, other->name);
+}
+
+static int
+check_storage_unique(struct checker *c)
+{
+	const struct berth_inventory *inv = c->p->inv;
+	struct berth_name_index shares, targets, paths, pools;
+	char **keys = xcalloc(inv->n_storage + 1, sizeof(*keys));
+	int rc = 0;
+
+	berth_name_index_init(&shares, inv->n_storage);
+	berth_name_index_init(&targets, inv->n_storage);
+	berth_name_index_init(&paths, inv->n_storage);
+	berth_name_index_init(&pools, inv->n_storage);
+	for (size_t i = 0; i < inv->n_storage; i++) {
+		const struct berth_storage *s = &inv->storage[i];
+		BERTH_AUTOFREE char *shown = NULL;
+
+		if (s->name == NULL)
+			continue;
+		if (s->server != NULL && s->export_path != NULL) {
+			keys[i] = xasprintf("%s:%s", s->server, s->export_path);
+			shown = xasprintf("'%s' of '%s'", s->export_path, s->server);
+		}
+		if (check_storage_once(c, &shares, keys[i], s, "export", shown) < 0)
+			rc = -1;
+		free(shown);
+		shown = s->target != NULL ? xasprintf("'%s'", s->target) : NULL;
+		if (check_storage_once(c, &targets, s->target, s, "target", shown) < 0)
+			rc = -1;
+		free(shown);
+		shown = s->path != NULL ? xasprintf("'%s'", s->path) : NULL;
+		if (check_storage_once(c, &paths, s->path, s, "path", shown) < 0)
+			rc = -1;
+		free(shown);
+		shown = s->pool != NULL ? xasprintf("'%s'", s->pool) : NULL;
+		if (check_storage_once(c, &pools, s->pool, s, "pool", shown) < 0)
+			rc = -1;
+	}
+	berth_name_index_release(&shares);
+	berth_name_index_release(&targets);
+	berth_name_index_release(&paths);
+	berth_name_index_release(&pools);
+	berth_strv_free(keys, inv->n_storage);
+	return rc;
+}
+
 /* Each name in a bridge's hosts: is a host or a group. */
 static int
 check_bridge(struct checker *c, size_t i)
@@ -378,6 +447,8 @@ berth_check_references(struct berth_parse *p, const struct berth_yaml_node *root
 		if (check_storage(&c, i) < 0)
 			rc = -1;
 	}
+	if (check_storage_unique(&c) < 0)
+		rc = -1;
 	for (size_t i = 0; i < inv->n_bridges; i++) {
 		if (check_bridge(&c, i) < 0)
 			rc = -1;

@@ -15,6 +15,7 @@
 #include "planner/domain-xml.h"
 #include "planner/plan.h"
 #include "planner/planner.h"
+#include "planner/supported.h"
 
 /* The steps of one domain, and where image steps are already in the plan. */
 struct emitter {
@@ -244,9 +245,12 @@ struct berth_plan *
 berth_plan_make(const struct berth_inventory *inv, const struct berth_facts *facts,
 		struct berth_error **err)
 {
-	BERTH_AUTOPTR(berth_planner) pl = berth_planner_new(inv, facts);
+	BERTH_AUTOPTR(berth_planner) pl = NULL;
 	struct emitter em = { .plan = NULL };
 
+	if (berth_plan_check_supported(inv, err) < 0)
+		return NULL;
+	pl = berth_planner_new(inv, facts);
 	if (berth_preflight_run(pl, err) < 0)
 		return NULL;
 	em.plan = berth_plan_new();
