@@ -57,8 +57,11 @@ print_domain(struct berth_out *out, const struct berth_domain *d)
 {
 	berth_out_open_object(out, NULL);
 	berth_out_string(out, "name", NULL, d->name);
-	berth_out_string(out, "host", NULL, d->host);
+	string_or_null(out, "host", d->host);
+	berth_out_bool(out, "host_auto", NULL, d->host_auto);
+	names(out, "hosts", d->candidates, d->n_candidates);
 	berth_out_string(out, "state", NULL, berth_power_name(d->state));
+	berth_out_bool(out, "autostart", NULL, d->autostart);
 	berth_out_uint(out, "memory_kib", NULL, d->memory_kib);
 	berth_out_uint(out, "vcpus", NULL, d->vcpus);
 	berth_out_string(out, "uuid", NULL, d->uuid);

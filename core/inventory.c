@@ -30,6 +30,7 @@ domain_clear(struct berth_domain *d)
 {
 	free(d->name);
 	free(d->host);
+	berth_strv_free(d->candidates, d->n_candidates);
 	free(d->type);
 	free(d->arch);
 	free(d->machine);
@@ -196,6 +197,7 @@ berth_power_name(enum berth_power state)
 	static const char *const names[] = {
 		[BERTH_POWER_RUNNING] = "running",
 		[BERTH_POWER_SHUTOFF] = "shutoff",
+		[BERTH_POWER_ABSENT] = "absent",
 	};
 	_Static_assert(sizeof(names) / sizeof(names[0]) == BERTH_POWER_LAST,
 		       "a name for every power state");

@@ -160,6 +160,7 @@ struct berth_bridge {
 enum berth_power {
 	BERTH_POWER_RUNNING,
 	BERTH_POWER_SHUTOFF,
+	BERTH_POWER_ABSENT,	/* defined on no host */
 	BERTH_POWER_LAST,
 };
 
@@ -184,8 +185,14 @@ struct berth_nic {
 /* A libvirt domain and where it should run. */
 struct berth_domain {
 	char *name;
-	char *host;		/* name of a host in hosts: */
+	/* name of a host in hosts:, or NULL: with host: auto or hosts: (the
+	 * placement planner's), or for a domain whose state is absent */
+	char *host;
+	bool host_auto;		/* host: auto: berth picks among every hypervisor */
+	char **candidates;	/* hosts: host and group names berth picks among */
+	size_t n_candidates;
 	enum berth_power state;
+	bool autostart;		/* libvirt starts it with the host */
 	uint64_t memory_kib;
 	unsigned vcpus;
 	char uuid[37];		/* given, or derived from the name (SHA-1) */

@@ -50,6 +50,10 @@ static int read_clients(struct berth_parse *p, const struct berth_yaml_node *val
 			const char *name, const char *where, void *obj);
 static int read_bridge_hosts(struct berth_parse *p, const struct berth_yaml_node *value,
 			     const char *name, const char *where, void *obj);
+static int read_domain_host(struct berth_parse *p, const struct berth_yaml_node *value,
+			    const char *name, const char *where, void *obj);
+static int read_candidates(struct berth_parse *p, const struct berth_yaml_node *value,
+			   const char *name, const char *where, void *obj);
 static int read_words(struct berth_parse *p, const struct berth_yaml_node *value,
 		      const char *name, const char *where, const char *what,
 		      bool (*ok)(const char *), char ***words, size_t *n);
@@ -112,10 +116,12 @@ static const struct berth_field bridge_fields[] = {
 };
 
 static const struct berth_field domain_fields[] = {
-	{ "host", NULL, BERTH_FIELD_STRING, DOMAIN(host), .no_default = true,
-	  .required = true },
+	{ "host", NULL, BERTH_FIELD_CUSTOM, .no_default = true, .parse = read_domain_host },
+	{ "hosts", NULL, BERTH_FIELD_CUSTOM, .no_default = true, .parse = read_candidates },
 	{ "state", NULL, BERTH_FIELD_POWER, DOMAIN(state) },
-	{ "memory", NULL, BERTH_FIELD_MEMORY, DOMAIN(memory_kib), .required = true },
+	{ "autostart", NULL, BERTH_FIELD_BOOL, DOMAIN(autostart) },
+	/* Required, but not of an absent domain: see check_placement(). */
+	{ "memory", NULL, BERTH_FIELD_MEMORY, DOMAIN(memory_kib) },
 	{ "vcpus", NULL, BERTH_FIELD_UNSIGNED, DOMAIN(vcpus), .min = 1, .max = 256 },
 	{ "uuid", NULL, BERTH_FIELD_UUID, DOMAIN(uuid), .no_default = true },
 	{ "type", NULL, BERTH_FIELD_CHOICE, DOMAIN(type), .choices = domain_types },
@@ -391,6 +397,16 @@ read_nics(struct berth_parse *p, const struct berth_yaml_node *value,
 			 sizeof(*d->nics), &d->n_nics, read_nic);
 }
 
+/* "auto" is not a host's name: host: auto says berth picks one. */
+static int
+check_host_name(struct berth_parse *p, const struct berth_host *h)
+{
+	if (strcmp(h->name, "auto") != 0)
+		return 0;
+	return berth_parse_fail(p, h->loc, "host name 'auto' is reserved: a domain's "
+				"'host: auto' means berth picks its host");
+}
+
 static int
 read_host(struct berth_parse *p, const struct berth_yaml_node *key,
 	  const struct berth_yaml_node *map, const char *where, void *obj)
@@ -402,6 +418,8 @@ read_host(struct berth_parse *p, const struct berth_yaml_node *key,
 	h->loc = key->loc;
 	berth_fields_copy(host_fields, N_FIELDS(host_fields), h, &p->host_defaults);
 	rc = READ_SETTINGS(p, map, h->loc, where, host_fields, h);
+	if (check_host_name(p, h) < 0)
+		rc = -1;
 	if (h->address == NULL)
 		h->address = xstrdup(h->name);
 	return rc;
@@ -421,6 +439,41 @@ read_bridge_hosts(struct berth_parse *p, const struct berth_yaml_node *value,
 
 	return read_words(p, value, name, where, "a host or group name", entry_name_ok,
 			  &b->hosts, &b->n_hosts);
+}
+
+/* host: a host's name, or auto (berth places it). */
+static int
+read_domain_host(struct berth_parse *p, const struct berth_yaml_node *value,
+		 const char *name, const char *where, void *obj)
+{
+	struct berth_domain *d = obj;
+	BERTH_AUTOFREE char *got = berth_yaml_describe(value);
+
+	if (value->kind != BERTH_YAML_SCALAR || value->text[0] == '\0' ||
+	    berth_yaml_is_null(value) || berth_yaml_is_bool(value))
+		return berth_parse_fail(p, value->loc, "%s'%s' must be a host name or 'auto', "
+					"got %s", where, name, got);
+	if (berth_first_control(value->text) != 0)
+		return berth_parse_fail(p, value->loc,
+					"%s'%s' must not contain control characters (byte 0x%02x)",
+					where, name, berth_first_control(value->text));
+	free(d->host);
+	d->host = NULL;
+	d->host_auto = strcmp(value->text, "auto") == 0;
+	if (!d->host_auto)
+		d->host = xstrdup(value->text);
+	return 0;
+}
+
+/* hosts: the candidates berth places the domain among. */
+static int
+read_candidates(struct berth_parse *p, const struct berth_yaml_node *value,
+		const char *name, const char *where, void *obj)
+{
+	struct berth_domain *d = obj;
+
+	return read_words(p, value, name, where, "a host or group name", entry_name_ok,
+			  &d->candidates, &d->n_candidates);
 }
 
 static int
@@ -628,6 +681,38 @@ read_storage(struct berth_parse *p, const struct berth_yaml_node *key,
 	return rc;
 }
 
+/*
+ * Exactly one of host: (a host or auto) and hosts: (candidates), and a
+ * memory, except that an absent domain needs none of them.
+ */
+static int
+check_placement(struct berth_parse *p, const struct berth_yaml_node *map,
+		const struct berth_domain *d, const char *where)
+{
+	bool host = map != NULL && berth_yaml_get(map, "host") != NULL;
+	bool hosts = map != NULL && berth_yaml_get(map, "hosts") != NULL;
+
+	if (host && hosts)
+		return berth_parse_fail(p, berth_fields_loc(map, "hosts", d->loc),
+					"%sgive 'host' or 'hosts', not both", where);
+
+	const struct berth_yaml_node *state = map != NULL ? berth_yaml_get(map, "state") : NULL;
+	int rc = 0;
+
+	/* A state that is wrong has its problem; what else is needed is unknown. */
+	if (state != NULL && (state->kind != BERTH_YAML_SCALAR ||
+			      strcmp(state->text, berth_power_name(d->state)) != 0))
+		return 0;
+	if (d->state == BERTH_POWER_ABSENT || p->lenient)
+		return 0;
+	if (!host && !hosts)
+		rc = berth_parse_fail(p, d->loc, "%s'host' is required (a host name, or "
+				      "auto), or 'hosts' (candidates)", where);
+	if (d->memory_kib == 0 && (map == NULL || berth_yaml_get(map, "memory") == NULL))
+		rc = berth_parse_fail(p, d->loc, "%s'memory' is required", where);
+	return rc;
+}
+
 static int
 read_domain(struct berth_parse *p, const struct berth_yaml_node *key,
 	    const struct berth_yaml_node *map, const char *where, void *obj)
@@ -640,6 +725,8 @@ read_domain(struct berth_parse *p, const struct berth_yaml_node *key,
 	d->loc = key->loc;
 	berth_fields_copy(domain_fields, N_FIELDS(domain_fields), d, &p->domain_defaults);
 	rc = READ_SETTINGS(p, map, d->loc, where, domain_fields, d);
+	if (check_placement(p, map, d, where) < 0)
+		rc = -1;
 	for (size_t i = 0; i < d->n_disks; i++) {
 		if (d->disks[i].target == NULL)
 			d->disks[i].target = disk_target(i);
@@ -787,6 +874,8 @@ read_all(struct berth_parse *p, const struct berth_yaml_node *value,
 		}
 		if (h->address == NULL)
 			h->address = xstrdup(h->name);
+		if (check_host_name(p, h) < 0)
+			rc = -1;
 		h->groups = berth_steal_pointer(&ah->groups);
 		h->n_groups = ah->n_groups;
 		ah->n_groups = 0;

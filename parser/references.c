@@ -272,6 +272,24 @@ check_storage_unique(struct checker *c)
 	return rc;
 }
 
+/*
+ * Where the name came from in list (a list of names, or one name): the item
+ * that says it (items refused are in no array of names, so indexes do not
+ * line up), else list itself, else fallback.
+ */
+static struct berth_location
+item_loc(const struct berth_yaml_node *list, const char *name, struct berth_location fallback)
+{
+	if (list == NULL)
+		return fallback;
+	for (size_t k = 0; list->kind == BERTH_YAML_SEQUENCE && k < list->n_items; k++) {
+		if (list->items[k]->kind == BERTH_YAML_SCALAR &&
+		    strcmp(list->items[k]->text, name) == 0)
+			return list->items[k]->loc;
+	}
+	return list->loc;
+}
+
 /* Each name in a bridge's hosts: is a host or a group. */
 static int
 check_bridge(struct checker *c, size_t i)
@@ -287,21 +305,30 @@ check_bridge(struct checker *c, size_t i)
 		return 0;
 	where = xasprintf("bridge '%s': ", b->name);
 	for (size_t j = 0; j < b->n_hosts; j++) {
-		struct berth_location loc = list != NULL ? list->loc : b->loc;
-
-		/* The item that gave the name (items refused are not in b->hosts). */
-		for (size_t k = 0; list != NULL && list->kind == BERTH_YAML_SEQUENCE &&
-		     k < list->n_items; k++) {
-			if (list->items[k]->kind == BERTH_YAML_SCALAR &&
-			    strcmp(list->items[k]->text, b->hosts[j]) == 0) {
-				loc = list->items[k]->loc;
-				break;
-			}
-		}
+		struct berth_location loc = item_loc(list, b->hosts[j], b->loc);
 
 		if (berth_name_index_find(&c->hosts, b->hosts[j]) == NULL &&
 		    berth_name_index_find(&c->groups, b->hosts[j]) == NULL)
 			rc = fail_undefined(c, loc, where, "host or group", b->hosts[j],
+					    c->host_and_group_names, c->n_host_and_group_names);
+	}
+	return rc;
+}
+
+/* Each of a domain's hosts: (candidates) is a host or a group. */
+static int
+check_candidates(struct checker *c, const struct berth_domain *d,
+		 const struct berth_yaml_node *map, const char *where)
+{
+	const struct berth_yaml_node *list = berth_yaml_get(map, "hosts");
+	int rc = 0;
+
+	for (size_t i = 0; !c->hosts_broken && i < d->n_candidates; i++) {
+		struct berth_location loc = item_loc(list, d->candidates[i], d->loc);
+
+		if (berth_name_index_find(&c->hosts, d->candidates[i]) == NULL &&
+		    berth_name_index_find(&c->groups, d->candidates[i]) == NULL)
+			rc = fail_undefined(c, loc, where, "host or group", d->candidates[i],
 					    c->host_and_group_names, c->n_host_and_group_names);
 	}
 	return rc;
@@ -367,6 +394,8 @@ check_domain(struct checker *c, size_t i)
 	if (check_nics(c, d, map, where) < 0)
 		rc = -1;
 	if (check_nic_bridges(c, d, host, map, where) < 0)
+		rc = -1;
+	if (check_candidates(c, d, map, where) < 0)
 		rc = -1;
 	return rc;
 }

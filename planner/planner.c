@@ -13,13 +13,14 @@
 const struct berth_host_fact *
 berth_planner_host_fact(const struct berth_planner *pl, const char *name)
 {
-	return berth_name_index_find(&pl->host_facts, name);
+	/* NULL: a domain with no host (absent). */
+	return name != NULL ? berth_name_index_find(&pl->host_facts, name) : NULL;
 }
 
 const struct berth_host *
 berth_planner_host(const struct berth_planner *pl, const char *name)
 {
-	return berth_name_index_find(&pl->hosts, name);
+	return name != NULL ? berth_name_index_find(&pl->hosts, name) : NULL;
 }
 
 const struct berth_share *
@@ -200,6 +201,11 @@ decide(const struct berth_planner *pl, struct berth_placement *p)
 	bool want_running = p->want->state == BERTH_POWER_RUNNING;
 	bool running_there;
 
+	/* Absent: nothing to do where it is not; preflight refuses where it is. */
+	if (p->want->state == BERTH_POWER_ABSENT) {
+		p->move = BERTH_MOVE_NONE;
+		return;
+	}
 	find_leases(pl, p);
 	if (p->n_found == 0) {
 		p->move = BERTH_MOVE_CREATE;

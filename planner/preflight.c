@@ -607,9 +607,32 @@ check_leases(const struct berth_planner *pl, struct berth_error **err)
 	return 0;
 }
 
+/*
+ * A domain whose state is absent is defined on no host: berth does not
+ * undefine domains yet, so one it finds stops the plan, named.
+ */
+static int
+check_absent(const struct berth_planner *pl, struct berth_error **err)
+{
+	for (size_t i = 0; i < pl->n_placements; i++) {
+		const struct berth_placement *p = &pl->placements[i];
+		BERTH_AUTOFREE char *cmd = NULL;
+
+		if (p->want->state != BERTH_POWER_ABSENT || p->n_found == 0)
+			continue;
+		cmd = virsh(pl, p->found[0].host->name, "undefine", p->want->name);
+		berth_error_set(err, BERTH_ERROR_INPUT,
+				"domain '%s' is to be absent, but it is defined on '%s': berth does not undefine domains yet; shut it down and undefine it there (%s; its disks stay), or give it another state",
+				p->want->name, p->found[0].host->name, cmd);
+		return -1;
+	}
+	return 0;
+}
+
 const struct berth_preflight_check berth_preflight_checks[] = {
 	{ "facts", check_facts },
 	{ "reachable", check_reachable },
+	{ "absent", check_absent },
 	{ "defined-once", check_defined_once },
 	{ "state", check_state },
 	{ "cold-migration", check_no_cold_migration },

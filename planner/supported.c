@@ -24,5 +24,23 @@ berth_plan_check_supported(const struct berth_inventory *inv, struct berth_error
 			return -1;
 		}
 	}
+	for (size_t i = 0; i < inv->n_domains; i++) {
+		const struct berth_domain *d = &inv->domains[i];
+
+		if (d->host_auto || d->n_candidates > 0) {
+			berth_error_set(err, BERTH_ERROR_INPUT,
+					"domain '%s': %s is not planned yet: berth does not choose "
+					"hosts; name the one it runs on with host:", d->name,
+					d->host_auto ? "host: auto" : "hosts: (candidates)");
+			return -1;
+		}
+		if (d->autostart) {
+			berth_error_set(err, BERTH_ERROR_INPUT,
+					"domain '%s': autostart: true is not planned yet: berth does "
+					"not set libvirt's autostart; leave it out (virsh autostart "
+					"sets it by hand)", d->name);
+			return -1;
+		}
+	}
 	return 0;
 }

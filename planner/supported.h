@@ -11,8 +11,10 @@
 
 /*
  * Returns 0 if the planner can plan everything inv says, or -1 with a
- * BERTH_ERROR_INPUT error naming the first setting it cannot (storage that
- * is not NFS through QEMU's client, for now).
+ * BERTH_ERROR_INPUT error naming the first setting it cannot: storage that
+ * is not NFS through QEMU's client, host: auto and hosts: (placement), and
+ * autostart, for now.  (state: absent is planned when nothing is to be
+ * undefined: see preflight's "absent".)
  */
 int berth_plan_check_supported(const struct berth_inventory *inv, struct berth_error **err);
 
