@@ -30,6 +30,7 @@ enum { OPT_PLAN = 256, OPT_PARALLEL, OPT_LOCK_TIMEOUT, OPT_STOP_TIMEOUT };
 
 const struct berth_cli_option berth_cmd_apply_options[] = {
 	{ 'i', "inventory", "FILE", "the inventory to apply (required)" },
+	{ 'l', "limit", "PATTERN", "only the hosts and domains PATTERN selects (Ansible's patterns)" },
 	{ OPT_PLAN, "plan", "FILE", "apply exactly this plan saved by 'berth plan --out', or refuse it as stale" },
 	{ 'y', "yes", NULL, "do not ask for confirmation" },
 	{ 'j', "json", NULL, "print the result as JSON (docs/plan.md); needs --yes" },
@@ -43,6 +44,7 @@ const struct berth_cli_option berth_cmd_apply_options[] = {
 
 struct apply_cmd {
 	const char *inventory;
+	const char *limit;
 	const char *plan_file;
 	bool yes;
 	bool json;
@@ -138,9 +140,9 @@ static int
 prepare(const struct apply_cmd *a, struct berth_prepared *p, struct berth_error **err)
 {
 	if (a->plan_file == NULL)
-		return berth_prepare(a->inventory, NULL, p, err);
+		return berth_prepare(a->inventory, a->limit, NULL, p, err);
 	memset(p, 0, sizeof(*p));
-	p->inv = berth_load_inventory(a->inventory, err);
+	p->inv = berth_load_inventory_limited(a->inventory, a->limit, BERTH_LIMIT_DOMAINS, err);
 	if (p->inv != NULL)
 		p->plan = berth_plan_load_json(a->plan_file, err);
 	if (p->plan == NULL || check_fresh(p, p->plan, err) < 0) {
@@ -276,6 +278,9 @@ berth_cmd_apply(const struct berth_command *self, int argc, char **argv,
 		switch (c) {
 		case 'i':
 			a.inventory = opt.optarg;
+			break;
+		case 'l':
+			a.limit = opt.optarg;
 			break;
 		case OPT_PLAN:
 			a.plan_file = opt.optarg;

@@ -14,6 +14,7 @@
 
 const struct berth_cli_option berth_cmd_facts_options[] = {
 	{ 'i', "inventory", "FILE", "the inventory whose hosts to ask (required)" },
+	{ 'l', "limit", "PATTERN", "only the hosts and domains PATTERN selects (Ansible's patterns)" },
 	{ 'o', "output", "FILE", "write the JSON to FILE instead of standard output" },
 	{ 0, NULL, NULL, NULL },
 };
@@ -44,6 +45,7 @@ berth_cmd_facts(const struct berth_command *self, int argc, char **argv,
 	struct berth_cli_getopt opt;
 	const char *inventory = NULL;
 	const char *output = NULL;
+	const char *limit = NULL;
 	int c, end;
 
 	berth_command_getopt_init(&opt, self, argc, argv);
@@ -51,6 +53,9 @@ berth_cmd_facts(const struct berth_command *self, int argc, char **argv,
 		switch (c) {
 		case 'i':
 			inventory = opt.optarg;
+			break;
+		case 'l':
+			limit = opt.optarg;
 			break;
 		case 'o':
 			output = opt.optarg;
@@ -61,7 +66,7 @@ berth_cmd_facts(const struct berth_command *self, int argc, char **argv,
 	if (end <= 0)
 		return end;
 
-	inv = berth_load_inventory(inventory, err);
+	inv = berth_load_inventory_limited(inventory, limit, BERTH_LIMIT_HOSTS, err);
 	if (inv == NULL)
 		return -1;
 	facts = berth_gather_facts(inv, err);

@@ -15,6 +15,7 @@ enum { OPT_DETAILED = 256, OPT_FACTS };
 
 const struct berth_cli_option berth_cmd_plan_options[] = {
 	{ 'i', "inventory", "FILE", "the inventory to plan for (required)" },
+	{ 'l', "limit", "PATTERN", "only the hosts and domains PATTERN selects (Ansible's patterns)" },
 	{ OPT_FACTS, "facts", "FILE", "plan from facts saved by 'berth facts -o' (offline)" },
 	{ 'j', "json", NULL, "print the plan as JSON (docs/plan.md)" },
 	{ 'o', "out", "FILE", "also save the plan as JSON, for 'berth apply --plan'" },
@@ -77,7 +78,7 @@ int
 berth_cmd_plan(const struct berth_command *self, int argc, char **argv,
 	       struct berth_error **err)
 {
-	const char *inventory = NULL, *facts = NULL, *save = NULL;
+	const char *inventory = NULL, *facts = NULL, *save = NULL, *limit = NULL;
 	struct berth_prepared p;
 	struct berth_cli_getopt opt;
 	bool json = false, detailed = false;
@@ -88,6 +89,9 @@ berth_cmd_plan(const struct berth_command *self, int argc, char **argv,
 		switch (c) {
 		case 'i':
 			inventory = opt.optarg;
+			break;
+		case 'l':
+			limit = opt.optarg;
 			break;
 		case OPT_FACTS:
 			facts = opt.optarg;
@@ -107,7 +111,7 @@ berth_cmd_plan(const struct berth_command *self, int argc, char **argv,
 	if (end <= 0)
 		return end;
 
-	if (berth_prepare(inventory, facts, &p, err) < 0)
+	if (berth_prepare(inventory, limit, facts, &p, err) < 0)
 		return detailed ? 1 : -1;
 	rc = print_plan(&p, json ? BERTH_OUT_JSON : BERTH_OUT_TEXT, err);
 	/* The saved plan does not depend on a reader of the output (| head). */

@@ -6,9 +6,11 @@
 #include "cli/prepare.h"
 #include "core/output.h"
 #include "parser/inventory.h"
+#include "parser/pattern.h"
 
 const struct berth_cli_option berth_cmd_validate_options[] = {
 	{ 'i', "inventory", "FILE", "the inventory to check (required)" },
+	{ 'l', "limit", "PATTERN", "only the hosts and domains PATTERN selects (Ansible's patterns)" },
 	{ 'j', "json", NULL, "print the result as JSON: every problem with its place, or the resolved inventory" },
 	{ 0, NULL, NULL, NULL },
 };
@@ -32,13 +34,25 @@ print_counts(struct berth_out *out, const struct berth_inventory *inv)
  * not valid.
  */
 static int
-validate_json(const char *path, struct berth_error **err)
+validate_json(const char *path, const char *limit, struct berth_error **err)
 {
 	struct berth_problems problems = BERTH_PROBLEMS_INIT;
 	BERTH_AUTOPTR(berth_error) why = NULL;
-	BERTH_AUTOPTR(berth_inventory) inv = berth_inventory_read(path, &problems, &why);
-	struct berth_out *out = berth_out_new(stdout, BERTH_OUT_JSON);
+	BERTH_AUTOPTR(berth_limit) parsed = limit != NULL ? berth_limit_parse(limit, err) : NULL;
+	BERTH_AUTOPTR(berth_inventory) inv = NULL;
+	struct berth_out *out;
 	int rc;
+
+	if (limit != NULL && parsed == NULL)
+		return -1;
+	inv = berth_inventory_read(path, &problems, &why);
+	/* A pattern that selects nothing is the error, as without --json. */
+	if (inv != NULL && parsed != NULL &&
+	    berth_inventory_limit_domains(inv, parsed, limit, err) < 0) {
+		berth_problems_release(&problems);
+		return -1;
+	}
+	out = berth_out_new(stdout, BERTH_OUT_JSON);
 
 	berth_out_string(out, "inventory", NULL, path);
 	berth_out_bool(out, "valid", NULL, inv != NULL);
@@ -78,6 +92,7 @@ berth_cmd_validate(const struct berth_command *self, int argc, char **argv,
 	struct berth_cli_getopt opt;
 	struct berth_out *out;
 	const char *path = NULL;
+	const char *limit = NULL;
 	bool json = false;
 	int c, end, rc;
 
@@ -86,6 +101,9 @@ berth_cmd_validate(const struct berth_command *self, int argc, char **argv,
 		switch (c) {
 		case 'i':
 			path = opt.optarg;
+			break;
+		case 'l':
+			limit = opt.optarg;
 			break;
 		case 'j':
 			json = true;
@@ -96,9 +114,9 @@ berth_cmd_validate(const struct berth_command *self, int argc, char **argv,
 	if (end <= 0)
 		return end;
 	if (json)
-		return validate_json(path, err);
+		return validate_json(path, limit, err);
 
-	inv = berth_load_inventory(path, err);
+	inv = berth_load_inventory_limited(path, limit, BERTH_LIMIT_DOMAINS, err);
 	if (inv == NULL)
 		return -1;
 	out = berth_out_new(stdout, BERTH_OUT_TEXT);

@@ -14,19 +14,19 @@
 
 /* Every command berth has; the usage and 'berth help' are built from it. */
 static const struct berth_command commands[] = {
-	{ .name = "apply", .args = "-i INVENTORY [--plan FILE] [--yes] [--json]",
+	{ .name = "apply", .args = "-i INVENTORY [--limit PATTERN] [--plan FILE] [--yes] [--json]",
 	  .summary = "change the hosts to match the inventory, then verify",
 	  .options = berth_cmd_apply_options, .run = berth_cmd_apply },
-	{ .name = "facts", .args = "-i INVENTORY [-o FILE]",
+	{ .name = "facts", .args = "-i INVENTORY [--limit PATTERN] [-o FILE]",
 	  .summary = "gather what every host really looks like, as JSON",
 	  .options = berth_cmd_facts_options, .run = berth_cmd_facts },
 	{ .name = "help", .args = "[COMMAND]",
 	  .summary = "show the usage of berth or of one command",
 	  .options = berth_cmd_help_options, .run = berth_cmd_help },
-	{ .name = "plan", .args = "-i INVENTORY [--facts FILE] [--json]",
+	{ .name = "plan", .args = "-i INVENTORY [--limit PATTERN] [--facts FILE] [--json]",
 	  .summary = "show the steps that would make the hosts match the inventory",
 	  .options = berth_cmd_plan_options, .run = berth_cmd_plan },
-	{ .name = "validate", .args = "-i INVENTORY [--json]",
+	{ .name = "validate", .args = "-i INVENTORY [--limit PATTERN] [--json]",
 	  .summary = "check an inventory and report every problem in it",
 	  .options = berth_cmd_validate_options, .run = berth_cmd_validate },
 	{ .name = "version", .args = "",

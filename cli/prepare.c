@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "executors/facts/facts.h"
 #include "parser/inventory.h"
+#include "parser/pattern.h"
 #include "planner/plan.h"
 #include "planner/render.h"
 
@@ -43,6 +44,27 @@ berth_load_inventory(const char *path, struct berth_error **err)
 	return inv;
 }
 
+struct berth_inventory *
+berth_load_inventory_limited(const char *path, const char *limit, enum berth_limit_on on,
+			     struct berth_error **err)
+{
+	BERTH_AUTOPTR(berth_limit) parsed = NULL;
+	BERTH_AUTOPTR(berth_inventory) inv = NULL;
+
+	if (limit != NULL) {
+		parsed = berth_limit_parse(limit, err);
+		if (parsed == NULL)
+			return NULL;
+	}
+	inv = berth_load_inventory(path, err);
+	if (inv == NULL || parsed == NULL)
+		return berth_steal_pointer(&inv);
+	if (on == BERTH_LIMIT_HOSTS ? berth_inventory_limit_hosts(inv, parsed, limit, err) < 0
+	    : berth_inventory_limit_domains(inv, parsed, limit, err) < 0)
+		return NULL;
+	return berth_steal_pointer(&inv);
+}
+
 struct berth_facts *
 berth_gather_facts(const struct berth_inventory *inv, struct berth_error **err)
 {
@@ -66,11 +88,11 @@ berth_gather_facts(const struct berth_inventory *inv, struct berth_error **err)
 }
 
 int
-berth_prepare(const char *inventory_path, const char *facts_path,
+berth_prepare(const char *inventory_path, const char *limit, const char *facts_path,
 	      struct berth_prepared *p, struct berth_error **err)
 {
 	memset(p, 0, sizeof(*p));
-	p->inv = berth_load_inventory(inventory_path, err);
+	p->inv = berth_load_inventory_limited(inventory_path, limit, BERTH_LIMIT_DOMAINS, err);
 	if (p->inv == NULL)
 		return -1;
 	if (facts_path != NULL)

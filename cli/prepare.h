@@ -32,6 +32,21 @@ struct berth_prepared {
  */
 struct berth_inventory *berth_load_inventory(const char *path, struct berth_error **err);
 
+/* What --limit keeps of an inventory (parser/pattern.h). */
+enum berth_limit_on {
+	BERTH_LIMIT_DOMAINS,	/* plan, apply, validate: the domains it selects */
+	BERTH_LIMIT_HOSTS,	/* facts: the hosts it selects */
+};
+
+/*
+ * berth_load_inventory(), then, with a limit pattern (NULL: none), only the
+ * domains or hosts it selects.  Returns NULL with a BERTH_ERROR_USAGE error
+ * for a pattern that is not valid or selects nothing.
+ */
+struct berth_inventory *berth_load_inventory_limited(const char *path, const char *limit,
+						     enum berth_limit_on on,
+						     struct berth_error **err);
+
 /*
  * Gathers facts from inv's hosts, warning on standard error for each host
  * that cannot be reached ("host 'h2' is unreachable: WHY").  Returns new
@@ -41,13 +56,14 @@ struct berth_facts *berth_gather_facts(const struct berth_inventory *inv,
 				       struct berth_error **err);
 
 /*
- * Loads the inventory at inventory_path; takes facts from facts_path when
+ * Loads the inventory at inventory_path (only the domains limit selects,
+ * when it is not NULL); takes facts from facts_path when
  * it is not NULL, else gathers them from the hosts (warning on standard
  * error for each unreachable host); makes the plan.  Returns 0 with every
  * field of p set (free with berth_prepared_release()), or -1 with *err set
  * and p empty.
  */
-int berth_prepare(const char *inventory_path, const char *facts_path,
+int berth_prepare(const char *inventory_path, const char *limit, const char *facts_path,
 		  struct berth_prepared *p, struct berth_error **err);
 
 /*

@@ -25,8 +25,26 @@ nic_clear(struct berth_nic *n)
 	free(n->model);
 }
 
-static void
-domain_clear(struct berth_domain *d)
+void
+berth_host_clear(struct berth_host *h)
+{
+	free(h->name);
+	free(h->address);
+	free(h->user);
+	free(h->key);
+	free(h->known_hosts);
+	free(h->libvirt_uri);
+	free(h->role);
+	berth_strv_free(h->groups, h->n_groups);
+	for (size_t j = 0; j < h->n_vars; j++) {
+		free(h->vars[j].name);
+		free(h->vars[j].value);
+	}
+	free(h->vars);
+}
+
+void
+berth_domain_clear(struct berth_domain *d)
 {
 	free(d->name);
 	free(d->host);
@@ -50,23 +68,8 @@ berth_inventory_free(struct berth_inventory *inv)
 {
 	if (inv == NULL)
 		return;
-	for (size_t i = 0; i < inv->n_hosts; i++) {
-		struct berth_host *h = &inv->hosts[i];
-
-		free(h->name);
-		free(h->address);
-		free(h->user);
-		free(h->key);
-		free(h->known_hosts);
-		free(h->libvirt_uri);
-		free(h->role);
-		berth_strv_free(h->groups, h->n_groups);
-		for (size_t j = 0; j < h->n_vars; j++) {
-			free(h->vars[j].name);
-			free(h->vars[j].value);
-		}
-		free(h->vars);
-	}
+	for (size_t i = 0; i < inv->n_hosts; i++)
+		berth_host_clear(&inv->hosts[i]);
 	free(inv->hosts);
 	for (size_t i = 0; i < inv->n_groups; i++) {
 		free(inv->groups[i].name);
@@ -99,7 +102,7 @@ berth_inventory_free(struct berth_inventory *inv)
 	}
 	free(inv->bridges);
 	for (size_t i = 0; i < inv->n_domains; i++)
-		domain_clear(&inv->domains[i]);
+		berth_domain_clear(&inv->domains[i]);
 	free(inv->domains);
 	free(inv->path);
 	free(inv);

@@ -229,6 +229,12 @@ struct berth_inventory {
 	size_t n_domains;
 };
 
+/* Frees what host h holds (not h itself). */
+void berth_host_clear(struct berth_host *h);
+
+/* Frees what domain d holds (not d itself). */
+void berth_domain_clear(struct berth_domain *d);
+
 /* Frees inv and everything it holds.  Accepts NULL. */
 void berth_inventory_free(struct berth_inventory *inv);
 
