@@ -105,6 +105,7 @@ berth_inventory_free(struct berth_inventory *inv)
 		berth_domain_clear(&inv->domains[i]);
 	free(inv->domains);
 	free(inv->path);
+	berth_strv_free(inv->includes, inv->n_includes);
 	free(inv);
 }
 

@@ -16,10 +16,15 @@
 
 #include "core/mem.h"
 
-/* A place in the inventory file, 1-based as editors count. */
+/*
+ * A place in an inventory file, 1-based as editors count.  file is the
+ * file's path as messages name it (one the inventory owns: the inventory
+ * itself or a file it includes), or NULL for the inventory itself.
+ */
 struct berth_location {
 	unsigned line;
 	unsigned column;
+	const char *file;
 };
 
 /*
@@ -212,7 +217,11 @@ struct berth_domain {
 
 struct berth_inventory {
 	char *path;		/* the file it was read from, for messages */
-	char sha256[65];	/* SHA-256 (hex) of the bytes parsed */
+	/* SHA-256 (hex) of the bytes parsed: the inventory's, then each
+	 * included file's name and bytes, in the order they were read */
+	char sha256[65];
+	char **includes;	/* the files it includes, directly or not, as named */
+	size_t n_includes;
 	struct berth_host *hosts;
 	size_t n_hosts;
 	/* From all:: "all" first, then the others in file order; none without all:. */

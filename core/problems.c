@@ -15,6 +15,9 @@ berth_problems_add(struct berth_problems *ps, const char *file, struct berth_loc
 	struct berth_problem *pr;
 	char *text;
 
+	/* The place names its own file when it is not the inventory itself. */
+	if (loc.file != NULL)
+		file = loc.file;
 	berth_buf_add_escaped(&sb, message);
 	text = xasprintf("%s:%u:%u: %s", file, loc.line, loc.column, sb.buf);
 	if (ps->alloc > 0 && berth_name_index_find(&ps->seen, text) != NULL) {

@@ -45,7 +45,8 @@ struct berth_problems {
 #define BERTH_PROBLEMS_INIT { .items = NULL }
 
 /*
- * Adds the problem message at loc in file; control bytes in message are
+ * Adds the problem message at loc in file (loc.file, when it is set);
+ * control bytes in message are
  * written as \xNN so it stays one line.  A problem already there (the same
  * text at the same place: a group's variable read for each of its hosts) is
  * not added again.  Cannot fail.

@@ -19,6 +19,15 @@
 
 #define MAX_CHOICES 8
 
+char *
+berth_parse_place(const struct berth_parse *p, struct berth_location at,
+		  struct berth_location here)
+{
+	if (at.file == here.file)
+		return xasprintf("%u:%u", at.line, at.column);
+	return xasprintf("%s:%u:%u", at.file != NULL ? at.file : p->path, at.line, at.column);
+}
+
 int
 berth_parse_fail(struct berth_parse *p, struct berth_location loc, const char *fmt, ...)
 {
@@ -435,6 +444,9 @@ set_value(struct berth_parse *p, const struct berth_field *f, const char *name,
 	char *host;
 	int i;
 
+	/* Its problem is reported already. */
+	if (value->kind == BERTH_YAML_SCALAR && value->broken)
+		return -1;
 	if (f->type == BERTH_FIELD_CUSTOM)
 		return f->parse(p, value, name, where, obj);
 	if (f->type == BERTH_FIELD_BOOL) {

@@ -54,6 +54,13 @@ struct berth_parse {
 int berth_parse_fail(struct berth_parse *p, struct berth_location loc,
 		     const char *fmt, ...) BERTH_PRINTF(3, 4);
 
+/*
+ * Where at is, said from here: "LINE:COLUMN" in the same file, else
+ * "FILE:LINE:COLUMN" (for "first at ..." in messages).  The caller frees it.
+ */
+char *berth_parse_place(const struct berth_parse *p, struct berth_location at,
+			struct berth_location here);
+
 enum berth_field_type {
 	BERTH_FIELD_STRING,		/* char *: non-empty text */
 	BERTH_FIELD_LOCAL_PATH,		/* char *: a path here; "~/" becomes $HOME/ */

@@ -8,12 +8,8 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <uuid/uuid.h>
 
 #include "core/buf.h"
@@ -23,6 +19,7 @@
 #include "core/util.h"
 #include "parser/fields.h"
 #include "parser/groups.h"
+#include "parser/include.h"
 #include "parser/names.h"
 #include "parser/references.h"
 
@@ -280,8 +277,10 @@ read_section(struct berth_parse *p, const struct berth_yaml_node *section, const
 		}
 		first = berth_name_index_add(&seen, key->text, key);
 		if (first != NULL) {
-			rc = berth_parse_fail(p, key->loc, "duplicate %s '%s' (first at %u:%u)",
-					      what, key->text, first->loc.line, first->loc.column);
+			BERTH_AUTOFREE char *at = berth_parse_place(p, first->loc, key->loc);
+
+			rc = berth_parse_fail(p, key->loc, "duplicate %s '%s' (first at %s)",
+					      what, key->text, at);
 			continue;
 		}
 		entry = xasprintf("%s '%s'", what, key->text);
@@ -1006,6 +1005,9 @@ static const struct berth_field top_fields[] = {
 	{ "storage", NULL, BERTH_FIELD_CUSTOM, .parse = read_storages },
 	{ "bridges", NULL, BERTH_FIELD_CUSTOM, .parse = read_bridges },
 	{ "domains", NULL, BERTH_FIELD_CUSTOM, .parse = read_domains },
+	/* Read before the rest, by parser/include.c. */
+	{ "include", NULL, BERTH_FIELD_CUSTOM, .parse = read_nothing },
+	{ "vars", NULL, BERTH_FIELD_CUSTOM, .parse = read_nothing },
 };
 
 /* The defaults every entry starts from before defaults: changes them. */
@@ -1060,16 +1062,17 @@ parse_document(struct berth_parse *p, const struct berth_yaml_node *root)
  * to err instead.
  */
 static struct berth_inventory *
-parse_text(const char *text, size_t len, const char *path,
+parse_text(const char *text, size_t len, const char *path, bool from_file,
 	   struct berth_problems *problems, struct berth_error **err)
 {
 	BERTH_AUTOPTR(berth_yaml_node) root = NULL;
 	BERTH_AUTOPTR(berth_inventory) inv = NULL;
 	struct berth_parse p = { .path = path, .problems = problems };
 	size_t before = berth_problems_total(problems);
+	struct berth_sources sources;
 	int rc;
 
-	if (berth_yaml_parse(text, len, path, &root, problems) < 0)
+	if (berth_yaml_parse(text, len, path, NULL, &root, problems) < 0)
 		return NULL;
 	if (root == NULL || berth_yaml_is_null(root)) {
 		if (berth_problems_total(problems) == before)
@@ -1087,11 +1090,14 @@ parse_text(const char *text, size_t len, const char *path,
 	}
 	inv = xcalloc(1, sizeof(*inv));
 	inv->path = xstrdup(path);
-	berth_sha256_hex(text, len, inv->sha256);
 	p.inv = inv;
+	rc = berth_sources_read(&p, berth_steal_pointer(&root), text, len, from_file, &sources);
+	berth_sha256_hex(sources.digested.buf, sources.digested.len, inv->sha256);
 	defaults_init(&p);
-	rc = parse_document(&p, root);
+	if (parse_document(&p, sources.merged) < 0)
+		rc = -1;
 	defaults_release(&p);
+	berth_sources_release(&sources);
 	if (rc < 0 || berth_problems_total(problems) > before)
 		return NULL;
 	return berth_steal_pointer(&inv);
@@ -1118,66 +1124,10 @@ berth_inventory_parse(const char *text, size_t len, const char *path_for_message
 	struct berth_problems problems = BERTH_PROBLEMS_INIT;
 	struct berth_inventory *inv;
 
-	inv = inventory_or_error(parse_text(text, len, path, &problems, err), &problems, err);
+	inv = inventory_or_error(parse_text(text, len, path, false, &problems, err), &problems,
+				 err);
 	berth_problems_release(&problems);
 	return inv;
-}
-
-/*
- * Reads the inventory file at path into *text: a regular file of at most
- * BERTH_INVENTORY_MAX_BYTES.  Returns 0, or -1 with err set.
- */
-static int
-read_file(const char *path, struct berth_buf *text, struct berth_error **err)
-{
-	char chunk[65536];
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	/* O_NONBLOCK: opening a FIFO nobody writes to must not hang. */
-	fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		berth_error_set_errno(err, BERTH_ERROR_INPUT, errno,
-				      "cannot read inventory '%s'", path);
-		return -1;
-	}
-	if (fstat(fd, &st) < 0) {
-		berth_error_set_errno(err, BERTH_ERROR_INPUT, errno,
-				      "cannot read inventory '%s'", path);
-		close(fd);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		berth_error_set(err, BERTH_ERROR_INPUT,
-				"cannot read inventory '%s': not a regular file", path);
-		close(fd);
-		return -1;
-	}
-	if (st.st_size > BERTH_INVENTORY_MAX_BYTES)
-		goto too_large;
-	/* A file that grows while it is read is cut at the limit and refused. */
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			berth_error_set_errno(err, BERTH_ERROR_INPUT, errno,
-					      "cannot read inventory '%s'", path);
-			close(fd);
-			return -1;
-		}
-		berth_buf_addn(text, chunk, (size_t)n);
-		if (text->len > BERTH_INVENTORY_MAX_BYTES)
-			goto too_large;
-	}
-	close(fd);
-	return 0;
-
-too_large:
-	berth_error_set(err, BERTH_ERROR_INPUT, "cannot read inventory '%s': larger than %d MiB, "
-			"the most berth reads", path, BERTH_INVENTORY_MAX_BYTES >> 20);
-	close(fd);
-	return -1;
 }
 
 struct berth_inventory *
@@ -1186,10 +1136,10 @@ berth_inventory_read(const char *path, struct berth_problems *problems,
 {
 	BERTH_AUTOBUF struct berth_buf text = BERTH_BUF_INIT;
 
-	if (read_file(path, &text, err) < 0)
+	if (berth_inventory_read_file(path, "inventory", 0, &text, err) < 0)
 		return NULL;
-	return inventory_or_error(parse_text(text.buf, text.len, path,
-					     problems, err), problems, err);
+	return inventory_or_error(parse_text(text.buf, text.len, path, true, problems, err),
+				  problems, err);
 }
 
 struct berth_inventory *

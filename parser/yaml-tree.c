@@ -67,6 +67,7 @@ arena_free(struct berth_yaml_arena *a)
 struct builder {
 	struct berth_yaml_arena *arena;
 	const char *path;
+	const char *loc_file;		/* each location's file: NULL, or an included one */
 	struct berth_problems *problems;
 	const char *text;
 	size_t len;
@@ -107,7 +108,10 @@ location(yaml_mark_t mark)
 static void
 fail(struct builder *b, yaml_mark_t mark, const char *what)
 {
-	berth_problems_add(b->problems, b->path, location(mark), what);
+	struct berth_location loc = location(mark);
+
+	loc.file = b->loc_file;
+	berth_problems_add(b->problems, b->path, loc, what);
 }
 
 /*
@@ -191,6 +195,7 @@ node_new(struct builder *b, enum berth_yaml_kind kind, yaml_mark_t start)
 
 	node->kind = kind;
 	node->loc = location(start);
+	node->loc.file = b->loc_file;
 	attach(b, node);
 	return node;
 }
@@ -306,10 +311,11 @@ handle_event(struct builder *b, const yaml_event_t *event)
 }
 
 int
-berth_yaml_parse(const char *text, size_t len, const char *path,
+berth_yaml_parse(const char *text, size_t len, const char *path, const char *loc_file,
 		 struct berth_yaml_node **root, struct berth_problems *problems)
 {
-	struct builder b = { .path = path, .problems = problems, .text = text, .len = len };
+	struct builder b = { .path = path, .loc_file = loc_file, .problems = problems,
+			     .text = text, .len = len };
 	yaml_parser_t parser;
 	int done = 0;
 
@@ -388,6 +394,16 @@ berth_yaml_bool_value(const struct berth_yaml_node *node)
 {
 	return node->text[0] == 't' || node->text[0] == 'T' || node->text[0] == 'y' ||
 		node->text[0] == 'Y' || strcasecmp(node->text, "on") == 0;
+}
+
+char *
+berth_yaml_strdup(struct berth_yaml_node *root, const char *text)
+{
+	size_t n = strlen(text) + 1;
+	char *copy = arena_alloc(&root->arena, n);
+
+	memcpy(copy, text, n);
+	return copy;
 }
 
 const struct berth_yaml_node *

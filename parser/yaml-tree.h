@@ -40,6 +40,12 @@ struct berth_yaml_node {
 	 */
 	bool plain;
 	/*
+	 * SCALAR: its text could not be made (a "{{ }}" that refers to
+	 * nothing): its problem is reported, and whoever reads the value
+	 * fails quietly rather than report a second one.
+	 */
+	bool broken;
+	/*
 	 * SEQUENCE: the items in order.  MAPPING: keys and values alternating,
 	 * key i at items[2 * i] and its value at items[2 * i + 1], in file
 	 * order; a key may appear twice (the tree does not judge).
@@ -52,15 +58,22 @@ struct berth_yaml_node {
 
 /*
  * Parses the YAML text[0..len) into a tree.  path names the text in the
- * problems it adds to problems.  Returns 0 with *root set to the tree of the
+ * problems it adds to problems; every node's loc.file is loc_file (NULL for
+ * the inventory itself, an included file's path otherwise).  Returns 0 with *root set to the tree of the
  * stream's document (the caller frees it with berth_yaml_node_free()), or to
  * NULL if the stream holds no document (empty, or only comments); a tag or a
  * merge key adds a problem but the tree is still built, without it.  Returns
  * -1 after adding the problem for a syntax error, an alias, a second
  * document, too deep a nesting or a NUL character.
  */
-int berth_yaml_parse(const char *text, size_t len, const char *path,
+int berth_yaml_parse(const char *text, size_t len, const char *path, const char *loc_file,
 		     struct berth_yaml_node **root, struct berth_problems *problems);
+
+/*
+ * A copy of text kept with the tree root (a root from berth_yaml_parse()),
+ * freed with it: for a scalar's text replaced after parsing.
+ */
+char *berth_yaml_strdup(struct berth_yaml_node *root, const char *text);
 
 /* Frees the tree root (a root from berth_yaml_parse()).  Accepts NULL. */
 void berth_yaml_node_free(struct berth_yaml_node *node);

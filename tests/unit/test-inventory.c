@@ -111,10 +111,10 @@ test_inventory_every_valid_file_parses(void **state)
  * BERTH_REGENERATE=1 rewrites instead); returns false if not.
  */
 static bool
-check_valid_model(const char *name)
+check_valid_model(const char *dir, const char *name)
 {
-	BERTH_AUTOFREE char *path = xasprintf("valid/%s", name);
-	BERTH_AUTOFREE char *json_path = xasprintf("valid/%.*s.json",
+	BERTH_AUTOFREE char *path = xasprintf("%s/%s", dir, name);
+	BERTH_AUTOFREE char *json_path = xasprintf("%s/%.*s.json", dir,
 						   (int)(strlen(name) - 5), name);
 	BERTH_AUTOPTR(berth_error) err = NULL;
 	BERTH_AUTOPTR(berth_inventory) inv = berth_inventory_load(path, &err);
@@ -154,7 +154,7 @@ test_inventory_every_valid_file_resolves_to_its_model(void **state)
 	(void)state;
 	setenv("HOME", "/home/tester", 1);
 	for (size_t i = 0; i < n; i++) {
-		if (!check_valid_model(names[i]->d_name))
+		if (!check_valid_model("valid", names[i]->d_name))
 			failed++;
 	}
 	if (saved_home != NULL)
@@ -170,10 +170,10 @@ test_inventory_every_valid_file_resolves_to_its_model(void **state)
  * BERTH_REGENERATE=1 rewrites instead); returns false if not.
  */
 static bool
-check_invalid_file(const char *name)
+check_invalid_file(const char *dir, const char *name)
 {
-	BERTH_AUTOFREE char *path = xasprintf("invalid/%s", name);
-	BERTH_AUTOFREE char *err_path = xasprintf("invalid/%.*s.err",
+	BERTH_AUTOFREE char *path = xasprintf("%s/%s", dir, name);
+	BERTH_AUTOFREE char *err_path = xasprintf("%s/%.*s.err", dir,
 						  (int)(strlen(name) - 5), name);
 	struct berth_buf lines = BERTH_BUF_INIT;
 	struct berth_problems problems = BERTH_PROBLEMS_INIT;
@@ -211,7 +211,7 @@ test_inventory_every_invalid_file_fails_with_its_exact_message(void **state)
 	(void)state;
 	assert_true(n > 0);
 	for (size_t i = 0; i < n; i++) {
-		if (!check_invalid_file(names[i]->d_name))
+		if (!check_invalid_file("invalid", names[i]->d_name))
 			failed++;
 	}
 	free_list(names, n);
@@ -219,6 +219,30 @@ test_inventory_every_invalid_file_fails_with_its_exact_message(void **state)
 		print_error("%zu of %zu invalid inventories did not fail as expected\n",
 			    failed, n);
 	assert_int_equal(failed, 0);
+}
+
+static void
+test_inventory_include_reads_files_below_it_and_expands_vars(void **state)
+{
+	(void)state;
+	/* include/ok: hosts, storage and domains over four files, with vars. */
+	assert_true(check_valid_model("include/ok", "inventory.yaml"));
+	/* include/bad: a path outside, a missing file, one twice, a cycle,
+	 * a domain in two files, vars that are wrong or missing. */
+	assert_true(check_invalid_file("include/bad", "inventory.yaml"));
+}
+
+static void
+test_inventory_include_needs_a_file(void **state)
+{
+	static const char text[] = "include: hosts.yaml\nhosts: {h1: }\n";
+	BERTH_AUTOPTR(berth_error) err = NULL;
+
+	(void)state;
+	assert_null(berth_inventory_parse(text, strlen(text), "t.yaml", &err));
+	assert_string_equal(berth_error_message(err),
+			    "t.yaml:1:10: 'include' needs an inventory read from a file: the "
+			    "files it names are relative to it");
 }
 
 static void
@@ -933,6 +957,8 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inventory_every_valid_file_parses),
 		cmocka_unit_test(test_inventory_every_valid_file_resolves_to_its_model),
+		cmocka_unit_test(test_inventory_include_reads_files_below_it_and_expands_vars),
+		cmocka_unit_test(test_inventory_include_needs_a_file),
 		cmocka_unit_test(test_inventory_every_invalid_file_fails_with_its_exact_message),
 		cmocka_unit_test(test_inventory_full_example_applies_defaults_aliases_and_units),
 		cmocka_unit_test(test_inventory_built_in_defaults_fill_a_bare_host_and_domain),
