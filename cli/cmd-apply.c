@@ -48,6 +48,7 @@ struct apply_cmd {
 	const char *plan_file;
 	bool yes;
 	bool json;
+	bool stop_timeout_given;	/* --stop-timeout: over the inventory's */
 	unsigned lock_timeout_s;
 	struct berth_apply_opts opts;
 };
@@ -194,8 +195,22 @@ run_locked(const struct apply_cmd *a, struct berth_prepared *p, const struct ber
 	return 0;
 }
 
+/*
+ * What the inventory's migration: says of the whole apply: how many live
+ * migrations at once (max_parallel_migrations) and, unless --stop-timeout
+ * was given, how long a guest has to shut down (shutdown_timeout_s).
+ */
+static void
+take_inventory_limits(struct apply_cmd *a, const struct berth_inventory *inv)
+{
+	if (inv->limits.max_parallel_migrations > 0)
+		a->opts.migrations = inv->limits.max_parallel_migrations;
+	if (inv->migration.shutdown_timeout_s > 0 && !a->stop_timeout_given)
+		a->opts.stop_timeout_s = inv->migration.shutdown_timeout_s;
+}
+
 static int
-apply(const struct apply_cmd *a, struct berth_error **err)
+apply(struct apply_cmd *a, struct berth_error **err)
 {
 	struct berth_sessions *sessions = NULL;
 	BERTH_AUTOPTR(berth_out) out = NULL;
@@ -215,6 +230,7 @@ apply(const struct apply_cmd *a, struct berth_error **err)
 
 	if (prepare(a, &p, err) < 0)
 		return -1;
+	take_inventory_limits(a, p.inv);
 	s.plan = p.plan;
 	if (!a->json && berth_prepared_print(&p, stdout, BERTH_OUT_TEXT, err) < 0) {
 		berth_prepared_release(&p);
@@ -302,6 +318,7 @@ berth_cmd_apply(const struct berth_command *self, int argc, char **argv,
 		case OPT_STOP_TIMEOUT:
 			if (parse_duration("stop-timeout", opt.optarg, &a.opts.stop_timeout_s, err) < 0)
 				return -1;
+			a.stop_timeout_given = true;
 			break;
 		}
 	}

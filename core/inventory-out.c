@@ -53,6 +53,45 @@ print_host(struct berth_out *out, const struct berth_host *h)
 }
 
 static void
+tristate(struct berth_out *out, const char *key, enum berth_tristate value)
+{
+	if (value != BERTH_UNSET)
+		berth_out_bool(out, key, NULL, value == BERTH_TRUE);
+	else
+		berth_out_null(out, key, NULL);
+}
+
+static void
+uint_or_null(struct berth_out *out, const char *key, unsigned value)
+{
+	if (value > 0)
+		berth_out_uint(out, key, NULL, value);
+	else
+		berth_out_null(out, key, NULL);
+}
+
+/* A policy under key, what it leaves unset as null. */
+static void
+print_policy(struct berth_out *out, const char *key, const struct berth_migration_policy *m)
+{
+	berth_out_open_object(out, key);
+	string_or_null(out, "mode", m->mode);
+	string_or_null(out, "transport", m->transport);
+	uint_or_null(out, "max_downtime_ms", m->max_downtime_ms);
+	uint_or_null(out, "bandwidth_mib_s", m->bandwidth_mib_s);
+	uint_or_null(out, "parallel_connections", m->parallel_connections);
+	uint_or_null(out, "timeout_s", m->timeout_s);
+	string_or_null(out, "on_timeout", m->on_timeout);
+	uint_or_null(out, "progress_timeout_s", m->progress_timeout_s);
+	uint_or_null(out, "shutdown_timeout_s", m->shutdown_timeout_s);
+	tristate(out, "postcopy", m->postcopy);
+	tristate(out, "auto_converge", m->auto_converge);
+	tristate(out, "compressed", m->compressed);
+	tristate(out, "force_off", m->force_off);
+	berth_out_close_object(out);
+}
+
+static void
 print_domain(struct berth_out *out, const struct berth_domain *d)
 {
 	berth_out_open_object(out, NULL);
@@ -62,6 +101,8 @@ print_domain(struct berth_out *out, const struct berth_domain *d)
 	names(out, "hosts", d->candidates, d->n_candidates);
 	berth_out_string(out, "state", NULL, berth_power_name(d->state));
 	berth_out_bool(out, "autostart", NULL, d->autostart);
+	string_or_null(out, "group", d->group);
+	print_policy(out, "migration", &d->migration);
 	berth_out_uint(out, "memory_kib", NULL, d->memory_kib);
 	berth_out_uint(out, "vcpus", NULL, d->vcpus);
 	berth_out_string(out, "uuid", NULL, d->uuid);
@@ -152,4 +193,18 @@ berth_inventory_print(struct berth_out *out, const struct berth_inventory *inv)
 	for (size_t i = 0; i < inv->n_domains; i++)
 		print_domain(out, &inv->domains[i]);
 	berth_out_close_array(out);
+	berth_out_open_array(out, "domain_groups");
+	for (size_t i = 0; i < inv->n_domain_groups; i++) {
+		berth_out_open_object(out, NULL);
+		berth_out_string(out, "name", NULL, inv->domain_groups[i].name);
+		print_policy(out, "migration", &inv->domain_groups[i].migration);
+		berth_out_close_object(out);
+	}
+	berth_out_close_array(out);
+	print_policy(out, "migration", &inv->migration);
+	berth_out_open_object(out, "limits");
+	uint_or_null(out, "max_parallel_migrations", inv->limits.max_parallel_migrations);
+	uint_or_null(out, "max_outbound_per_host", inv->limits.max_outbound_per_host);
+	uint_or_null(out, "max_inbound_per_host", inv->limits.max_inbound_per_host);
+	berth_out_close_object(out);
 }

@@ -44,10 +44,20 @@ berth_host_clear(struct berth_host *h)
 }
 
 void
+berth_migration_policy_clear(struct berth_migration_policy *policy)
+{
+	free(policy->mode);
+	free(policy->transport);
+	free(policy->on_timeout);
+}
+
+void
 berth_domain_clear(struct berth_domain *d)
 {
 	free(d->name);
 	free(d->host);
+	free(d->group);
+	berth_migration_policy_clear(&d->migration);
 	berth_strv_free(d->candidates, d->n_candidates);
 	free(d->type);
 	free(d->arch);
@@ -104,6 +114,12 @@ berth_inventory_free(struct berth_inventory *inv)
 	for (size_t i = 0; i < inv->n_domains; i++)
 		berth_domain_clear(&inv->domains[i]);
 	free(inv->domains);
+	for (size_t i = 0; i < inv->n_domain_groups; i++) {
+		free(inv->domain_groups[i].name);
+		berth_migration_policy_clear(&inv->domain_groups[i].migration);
+	}
+	free(inv->domain_groups);
+	berth_migration_policy_clear(&inv->migration);
 	free(inv->path);
 	berth_strv_free(inv->includes, inv->n_includes);
 	free(inv);

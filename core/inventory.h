@@ -187,6 +187,42 @@ struct berth_nic {
 	struct berth_location loc;
 };
 
+/* A boolean setting that may be left out: zero is "not set". */
+enum berth_tristate {
+	BERTH_UNSET,
+	BERTH_FALSE,
+	BERTH_TRUE,
+};
+
+/*
+ * How a domain migrates (migration: at the top, in a domain group, in the
+ * domain; each level over the one before).  0, NULL or BERTH_UNSET: not set, the level
+ * before decides, and where none does, the built-in default.
+ */
+struct berth_migration_policy {
+	char *mode;			/* "live" (default), "cold" or "auto" */
+	char *transport;		/* "p2p" (default), "direct", "tcp", "tunnelled", "tls" */
+	unsigned max_downtime_ms;	/* 0: libvirt's */
+	unsigned bandwidth_mib_s;	/* 0: no limit */
+	unsigned parallel_connections;	/* 0: one */
+	unsigned timeout_s;		/* 0: none */
+	char *on_timeout;		/* "abort" (default), "suspend", "postcopy" */
+	unsigned progress_timeout_s;	/* 0: none */
+	unsigned shutdown_timeout_s;	/* 0: apply's --stop-timeout (120 s) */
+	enum berth_tristate postcopy;		/* default false */
+	enum berth_tristate auto_converge;	/* default false */
+	enum berth_tristate compressed;		/* default false */
+	enum berth_tristate force_off;		/* default true: a guest that ignores
+						 * shutdown is destroyed */
+};
+
+/* How many migrations at once (migration: at the top only); 0: not set. */
+struct berth_migration_limits {
+	unsigned max_parallel_migrations;	/* default 5 */
+	unsigned max_outbound_per_host;		/* default 2 */
+	unsigned max_inbound_per_host;		/* default: no limit */
+};
+
 /* A libvirt domain and where it should run. */
 struct berth_domain {
 	char *name;
@@ -212,6 +248,16 @@ struct berth_domain {
 	size_t n_disks;
 	struct berth_nic *nics;
 	size_t n_nics;
+	char *group;		/* group: a domain group's name, or NULL */
+	/* Its migration policy, the top's, its group's and its own merged. */
+	struct berth_migration_policy migration;
+	struct berth_location loc;
+};
+
+/* A domain group (domain_groups:): defaults and a policy its domains share. */
+struct berth_domain_group {
+	char *name;
+	struct berth_migration_policy migration;	/* its own, over the top's */
 	struct berth_location loc;
 };
 
@@ -236,7 +282,14 @@ struct berth_inventory {
 	size_t n_bridges;
 	struct berth_domain *domains;
 	size_t n_domains;
+	struct berth_domain_group *domain_groups;
+	size_t n_domain_groups;
+	struct berth_migration_policy migration;	/* migration: at the top */
+	struct berth_migration_limits limits;
 };
+
+/* Frees what policy holds (not policy itself). */
+void berth_migration_policy_clear(struct berth_migration_policy *policy);
 
 /* Frees what host h holds (not h itself). */
 void berth_host_clear(struct berth_host *h);
@@ -294,8 +347,8 @@ struct berth_out;
 /*
  * Writes inv, as the parser resolved it (defaults applied, groups' variables
  * merged, paths expanded), into the open JSON object of out: "hosts",
- * "groups", "ignored_vars", "storage", "bridges" and "domains"
- * (docs/inventory.md,
+ * "groups", "ignored_vars", "storage", "bridges", "domains", "domain_groups",
+ * "migration" and "limits" (docs/inventory.md,
  * "The resolved inventory").  JSON only: prints nothing in text mode.
  */
 void berth_inventory_print(struct berth_out *out, const struct berth_inventory *inv);

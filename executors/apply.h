@@ -35,7 +35,8 @@
 struct berth_apply_opts {
 	unsigned parallel;		/* steps at once, cluster-wide (default 4) */
 	unsigned per_host;		/* steps at once touching one host (default 2) */
-	unsigned migrations;		/* live migrations at once (default 2) */
+	unsigned migrations;		/* live migrations at once (default 5: the inventory's
+					 * max_parallel_migrations, docs/inventory.md) */
 	unsigned stop_timeout_s;	/* graceful shutdown before destroy (default 120) */
 	FILE *progress;			/* one line per finished step; NULL for none */
 	/*
@@ -54,7 +55,7 @@ struct berth_apply_opts {
 };
 
 #define BERTH_APPLY_OPTS_INIT \
-	{ .parallel = 4, .per_host = 2, .migrations = 2, .stop_timeout_s = 120, .progress = NULL, \
+	{ .parallel = 4, .per_host = 2, .migrations = 5, .stop_timeout_s = 120, .progress = NULL, \
 	  .interrupt = NULL }
 
 /* What became of a step.  Zero is "not run". */

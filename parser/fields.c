@@ -19,6 +19,23 @@
 
 #define MAX_CHOICES 8
 
+int
+berth_expect_mapping(struct berth_parse *p, const struct berth_yaml_node *node,
+		     const char *where, const char *subject, const struct berth_yaml_node **map)
+{
+	BERTH_AUTOFREE char *got = NULL;
+
+	*map = NULL;
+	if (node->kind == BERTH_YAML_MAPPING) {
+		*map = node;
+		return 0;
+	}
+	if (berth_yaml_is_null(node))
+		return 0;
+	got = berth_yaml_describe(node);
+	return berth_parse_fail(p, node->loc, "%s%s must be a mapping, got %s", where, subject, got);
+}
+
 char *
 berth_parse_place(const struct berth_parse *p, struct berth_location at,
 		  struct berth_location here)
@@ -92,6 +109,8 @@ value_size(enum berth_field_type type)
 		return sizeof(unsigned);
 	case BERTH_FIELD_BOOL:
 		return sizeof(bool);
+	case BERTH_FIELD_TRISTATE:
+		return sizeof(enum berth_tristate);
 	case BERTH_FIELD_MEMORY:
 	case BERTH_FIELD_DISK_SIZE:
 		return sizeof(uint64_t);
@@ -191,6 +210,7 @@ expectation(const struct berth_field *f)
 	case BERTH_FIELD_LIBVIRT_URI:
 		return xstrdup(BERTH_URI_LIBVIRT_FORM);
 	case BERTH_FIELD_BOOL:
+	case BERTH_FIELD_TRISTATE:
 		return xstrdup("true or false");
 	case BERTH_FIELD_INTERFACE:
 		return xasprintf("an interface name, which must %s",
@@ -226,8 +246,8 @@ fail_type(struct berth_parse *p, const struct berth_field *f, const char *name,
 
 		if (closest != NULL)
 			hint = xasprintf(" (did you mean '%s'?)", closest);
-	} else if (f->type == BERTH_FIELD_BOOL && value->kind == BERTH_YAML_SCALAR &&
-		   !value->plain) {
+	} else if ((f->type == BERTH_FIELD_BOOL || f->type == BERTH_FIELD_TRISTATE) &&
+		   value->kind == BERTH_YAML_SCALAR && !value->plain) {
 		hint = xstrdup(" (quoted, it is text: write true or false without quotes)");
 	} else if (holds_string(f->type) && berth_yaml_is_bool(value)) {
 		hint = xasprintf(" (YAML reads it as a boolean: write \"%s\" for the text)",
@@ -449,10 +469,14 @@ set_value(struct berth_parse *p, const struct berth_field *f, const char *name,
 		return -1;
 	if (f->type == BERTH_FIELD_CUSTOM)
 		return f->parse(p, value, name, where, obj);
-	if (f->type == BERTH_FIELD_BOOL) {
+	if (f->type == BERTH_FIELD_BOOL || f->type == BERTH_FIELD_TRISTATE) {
 		if (!berth_yaml_is_bool(value))
 			return fail_type(p, f, name, value, where);
-		*(bool *)slot = berth_yaml_bool_value(value);
+		if (f->type == BERTH_FIELD_BOOL)
+			*(bool *)slot = berth_yaml_bool_value(value);
+		else
+			*(enum berth_tristate *)slot = berth_yaml_bool_value(value) ? BERTH_TRUE
+				: BERTH_FALSE;
 		return 0;
 	}
 	/* Every other type is read from a scalar that YAML reads as text. */

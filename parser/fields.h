@@ -44,6 +44,9 @@ struct berth_parse {
 	struct berth_inventory *inv;	/* being filled */
 	struct berth_host host_defaults;	/* built-in, then defaults.host */
 	struct berth_domain domain_defaults;	/* built-in, then defaults.domain */
+	/* Each domain group's defaults: domain_defaults, then its defaults:;
+	 * parallel to inv->domain_groups. */
+	struct berth_domain *group_defaults;
 };
 
 /*
@@ -53,6 +56,14 @@ struct berth_parse {
  */
 int berth_parse_fail(struct berth_parse *p, struct berth_location loc,
 		     const char *fmt, ...) BERTH_PRINTF(3, 4);
+
+/*
+ * Checks that node is a mapping or nothing: returns 0 with *map set to the
+ * mapping or NULL, or -1 after "WHERE SUBJECT must be a mapping, got ...".
+ */
+int berth_expect_mapping(struct berth_parse *p, const struct berth_yaml_node *node,
+			 const char *where, const char *subject,
+			 const struct berth_yaml_node **map);
 
 /*
  * Where at is, said from here: "LINE:COLUMN" in the same file, else
@@ -79,6 +90,7 @@ enum berth_field_type {
 	BERTH_FIELD_LIBVIRT_URI,	/* char *: BERTH_URI_LIBVIRT_FORM, as core/uri.c writes it */
 	BERTH_FIELD_INTERFACE,		/* char *: a Linux interface name (names.h) */
 	BERTH_FIELD_BOOL,		/* bool: YAML's true or false (yes/no, on/off) */
+	BERTH_FIELD_TRISTATE,		/* enum berth_tristate: BERTH_TRUE or BERTH_FALSE */
 	BERTH_FIELD_RATIO,		/* unsigned hundredths: "1", "1.5", "2.25", from the
 					 * row's min to max hundredths */
 	BERTH_FIELD_CUSTOM,		/* the row's parse function reads it */

@@ -111,23 +111,6 @@ check_name(struct berth_parse *p, const struct berth_yaml_node *key, const char 
 	return 0;
 }
 
-/* value is a mapping, or nothing (NULL after return); else a problem. */
-static int
-mapping_or_nothing(struct berth_parse *p, const struct berth_yaml_node *value,
-		   const char *subject, const struct berth_yaml_node **map)
-{
-	BERTH_AUTOFREE char *got = NULL;
-
-	*map = NULL;
-	if (value->kind == BERTH_YAML_MAPPING) {
-		*map = value;
-		return 0;
-	}
-	if (berth_yaml_is_null(value))
-		return 0;
-	got = berth_yaml_describe(value);
-	return berth_parse_fail(p, value->loc, "%s must be a mapping, got %s", subject, got);
-}
 
 /*
  * Checks that key is not given twice in one mapping (seen holds the keys so
@@ -166,7 +149,7 @@ walk_hosts(struct walk *w, size_t g, const struct berth_yaml_node *value)
 {
 	BERTH_AUTOFREE char *subject = xasprintf("group '%s': 'hosts'", w->groups[g].name);
 	const struct berth_yaml_node *map;
-	int rc = mapping_or_nothing(w->p, value, subject, &map);
+	int rc = berth_expect_mapping(w->p, value, "", subject, &map);
 	struct berth_name_index seen;
 
 	berth_name_index_init(&seen, map != NULL ? berth_yaml_n_pairs(map) : 0);
@@ -184,7 +167,7 @@ walk_hosts(struct walk *w, size_t g, const struct berth_yaml_node *value)
 		add_index(&w->groups[g].hosts, &w->groups[g].n_hosts, h);
 		add_index(&w->hosts[h].groups, &w->hosts[h].n_groups, g);
 		host_subject = xasprintf("host '%s'", key->text);
-		if (mapping_or_nothing(w->p, map->items[2 * i + 1], host_subject, &settings) < 0)
+		if (berth_expect_mapping(w->p, map->items[2 * i + 1], "", host_subject, &settings) < 0)
 			rc = -1;
 		else if (settings != NULL) {
 			struct host *hp = &w->hosts[h];
@@ -203,7 +186,7 @@ walk_children(struct walk *w, size_t g, const struct berth_yaml_node *value)
 {
 	BERTH_AUTOFREE char *subject = xasprintf("group '%s': 'children'", w->groups[g].name);
 	const struct berth_yaml_node *map;
-	int rc = mapping_or_nothing(w->p, value, subject, &map);
+	int rc = berth_expect_mapping(w->p, value, "", subject, &map);
 	struct berth_name_index seen;
 
 	berth_name_index_init(&seen, map != NULL ? berth_yaml_n_pairs(map) : 0);
@@ -241,7 +224,7 @@ walk_group(struct walk *w, size_t g, const struct berth_yaml_node *node)
 {
 	BERTH_AUTOFREE char *subject = xasprintf("group '%s'", w->groups[g].name);
 	const struct berth_yaml_node *map;
-	int rc = mapping_or_nothing(w->p, node, subject, &map);
+	int rc = berth_expect_mapping(w->p, node, "", subject, &map);
 	struct berth_name_index seen;
 
 	berth_name_index_init(&seen, N_GROUP_KEYS);
@@ -269,7 +252,7 @@ walk_group(struct walk *w, size_t g, const struct berth_yaml_node *node)
 			BERTH_AUTOFREE char *vars_subject = xasprintf("%s: 'vars'", subject);
 			struct group *gp;
 
-			if (mapping_or_nothing(w->p, value, vars_subject, &vars) < 0) {
+			if (berth_expect_mapping(w->p, value, "", vars_subject, &vars) < 0) {
 				rc = -1;
 				continue;
 			}

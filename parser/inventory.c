@@ -21,6 +21,7 @@
 #include "parser/groups.h"
 #include "parser/include.h"
 #include "parser/names.h"
+#include "parser/policy.h"
 #include "parser/references.h"
 
 #define N_FIELDS(table) (sizeof(table) / sizeof((table)[0]))
@@ -49,6 +50,10 @@ static int read_bridge_hosts(struct berth_parse *p, const struct berth_yaml_node
 			     const char *name, const char *where, void *obj);
 static int read_domain_host(struct berth_parse *p, const struct berth_yaml_node *value,
 			    const char *name, const char *where, void *obj);
+static int read_domain_group_ref(struct berth_parse *p, const struct berth_yaml_node *value,
+				 const char *name, const char *where, void *obj);
+static int read_domain_migration(struct berth_parse *p, const struct berth_yaml_node *value,
+				 const char *name, const char *where, void *obj);
 static int read_candidates(struct berth_parse *p, const struct berth_yaml_node *value,
 			   const char *name, const char *where, void *obj);
 static int read_words(struct berth_parse *p, const struct berth_yaml_node *value,
@@ -129,6 +134,9 @@ static const struct berth_field domain_fields[] = {
 	{ "cmdline", NULL, BERTH_FIELD_STRING, DOMAIN(cmdline) },
 	{ "disks", NULL, BERTH_FIELD_CUSTOM, .no_default = true, .parse = read_disks },
 	{ "nics", NULL, BERTH_FIELD_CUSTOM, .no_default = true, .parse = read_nics },
+	{ "group", NULL, BERTH_FIELD_CUSTOM, .no_default = true, .parse = read_domain_group_ref },
+	{ "migration", NULL, BERTH_FIELD_CUSTOM, .no_default = true,
+	  .parse = read_domain_migration },
 };
 
 static const struct berth_field disk_fields[] = {
@@ -151,27 +159,6 @@ berth_inventory_name_is_valid(const char *name)
 	return berth_name_is_valid(BERTH_NAME_ENTRY, name);
 }
 
-/*
- * Checks that node is a mapping or nothing: returns 0 with *map set to the
- * mapping or NULL, or -1 with "WHERE SUBJECT must be a mapping, got ...".
- */
-static int
-expect_mapping(struct berth_parse *p, const struct berth_yaml_node *node,
-	       const char *where, const char *subject,
-	       const struct berth_yaml_node **map)
-{
-	BERTH_AUTOFREE char *got = NULL;
-
-	*map = NULL;
-	if (node->kind == BERTH_YAML_MAPPING) {
-		*map = node;
-		return 0;
-	}
-	if (berth_yaml_is_null(node))
-		return 0;
-	got = berth_yaml_describe(node);
-	return berth_parse_fail(p, node->loc, "%s%s must be a mapping, got %s", where, subject, got);
-}
 
 /*
  * Reads an entry or list item: its settings map (NULL when left empty) into
@@ -243,7 +230,7 @@ read_section(struct berth_parse *p, const struct berth_yaml_node *section, const
 	struct berth_name_index seen;
 	int rc = 0;
 
-	if (expect_mapping(p, section, "", subject, &map) < 0)
+	if (berth_expect_mapping(p, section, "", subject, &map) < 0)
 		return -1;
 	if (map == NULL)
 		return 0;
@@ -285,7 +272,7 @@ read_section(struct berth_parse *p, const struct berth_yaml_node *section, const
 		}
 		entry = xasprintf("%s '%s'", what, key->text);
 		where = xasprintf("%s: ", entry);
-		if (expect_mapping(p, map->items[2 * i + 1], "", entry, &settings) < 0)
+		if (berth_expect_mapping(p, map->items[2 * i + 1], "", entry, &settings) < 0)
 			rc = read_broken(p, read, key, where, slot);
 		else if (read(p, key, settings, where, slot) < 0)
 			rc = -1;
@@ -323,7 +310,7 @@ read_list(struct berth_parse *p, const struct berth_yaml_node *list, const char 
 		const struct berth_yaml_node *map;
 		void *slot = array + (*count)++ * size;
 
-		if (expect_mapping(p, list->items[i], where, subject, &map) < 0)
+		if (berth_expect_mapping(p, list->items[i], where, subject, &map) < 0)
 			rc = read_broken(p, read, list->items[i], item_where, slot);
 		else if (read(p, list->items[i], map, item_where, slot) < 0)
 			rc = -1;
@@ -680,6 +667,57 @@ read_storage(struct berth_parse *p, const struct berth_yaml_node *key,
 	return rc;
 }
 
+/* The index of the domain group called name, or SIZE_MAX. */
+static size_t
+domain_group_index(const struct berth_parse *p, const char *name)
+{
+	for (size_t i = 0; i < p->inv->n_domain_groups; i++) {
+		if (berth_streq(p->inv->domain_groups[i].name, name))
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+/* group: a domain group read before the domains (its defaults are applied then). */
+static int
+read_domain_group_ref(struct berth_parse *p, const struct berth_yaml_node *value,
+		      const char *name, const char *where, void *obj)
+{
+	struct berth_domain *d = obj;
+	const char *names[64];
+	size_t n = 0;
+	const char *closest;
+	BERTH_AUTOFREE char *got = berth_yaml_describe(value);
+
+	if (value->kind != BERTH_YAML_SCALAR || berth_yaml_is_null(value) ||
+	    !berth_name_is_valid(BERTH_NAME_ENTRY, value->text))
+		return berth_parse_fail(p, value->loc, "%s'%s' must be the name of a domain "
+					"group, got %s", where, name, got);
+	if (domain_group_index(p, value->text) == SIZE_MAX) {
+		for (size_t i = 0; i < p->inv->n_domain_groups && n < 64; i++) {
+			if (p->inv->domain_groups[i].name != NULL)
+				names[n++] = p->inv->domain_groups[i].name;
+		}
+		closest = berth_suggest(value->text, names, n);
+		return berth_parse_fail(p, value->loc, "%sdomain group '%s' is not defined%s%s%s",
+					where, value->text, closest != NULL ? " (did you mean '" : "",
+					closest != NULL ? closest : "", closest != NULL ? "'?)" : "");
+	}
+	free(d->group);
+	d->group = xstrdup(value->text);
+	return 0;
+}
+
+static int
+read_domain_migration(struct berth_parse *p, const struct berth_yaml_node *value,
+		      const char *name, const char *where, void *obj)
+{
+	struct berth_domain *d = obj;
+
+	(void)name;
+	return berth_read_policy(p, value, where, &d->migration);
+}
+
 /*
  * Exactly one of host: (a host or auto) and hosts: (candidates), and a
  * memory, except that an absent domain needs none of them.
@@ -720,9 +758,19 @@ read_domain(struct berth_parse *p, const struct berth_yaml_node *key,
 	uuid_t namespace, uuid;
 	int rc;
 
+	const struct berth_yaml_node *group = map != NULL ? berth_yaml_get(map, "group") : NULL;
+	size_t g = group != NULL && group->kind == BERTH_YAML_SCALAR
+		? domain_group_index(p, group->text) : SIZE_MAX;
+
 	d->name = xstrdup(key->text);
 	d->loc = key->loc;
-	berth_fields_copy(domain_fields, N_FIELDS(domain_fields), d, &p->domain_defaults);
+	/* Its group's defaults and policy, else the inventory's; then its own. */
+	berth_fields_copy(domain_fields, N_FIELDS(domain_fields), d,
+			  g != SIZE_MAX ? &p->group_defaults[g] : &p->domain_defaults);
+	berth_policy_init(&d->migration);
+	berth_policy_overlay(&d->migration, &p->inv->migration);
+	if (g != SIZE_MAX)
+		berth_policy_overlay(&d->migration, &p->inv->domain_groups[g].migration);
 	rc = READ_SETTINGS(p, map, d->loc, where, domain_fields, d);
 	if (check_placement(p, map, d, where) < 0)
 		rc = -1;
@@ -917,6 +965,67 @@ read_bridges(struct berth_parse *p, const struct berth_yaml_node *value,
 }
 
 static int
+read_group_defaults(struct berth_parse *p, const struct berth_yaml_node *value,
+		    const char *name, const char *where, void *obj)
+{
+	struct berth_domain_group *g = obj;
+	struct berth_domain *defaults = &p->group_defaults[g - p->inv->domain_groups];
+	BERTH_AUTOFREE char *subject = xasprintf("'%s'", name);
+	BERTH_AUTOFREE char *inner = xasprintf("%s%s: ", where, name);
+	const struct berth_yaml_node *map;
+
+	if (berth_expect_mapping(p, value, where, subject, &map) < 0)
+		return -1;
+	if (map == NULL)
+		return 0;
+	return berth_fields_parse(p, map, inner, domain_fields, N_FIELDS(domain_fields),
+				  defaults, true);
+}
+
+static int
+read_group_migration(struct berth_parse *p, const struct berth_yaml_node *value,
+		     const char *name, const char *where, void *obj)
+{
+	struct berth_domain_group *g = obj;
+
+	(void)name;
+	return berth_read_policy(p, value, where, &g->migration);
+}
+
+static const struct berth_field domain_group_fields[] = {
+	{ "defaults", NULL, BERTH_FIELD_CUSTOM, .parse = read_group_defaults },
+	{ "migration", NULL, BERTH_FIELD_CUSTOM, .parse = read_group_migration },
+};
+
+static int
+read_domain_group(struct berth_parse *p, const struct berth_yaml_node *key,
+		  const struct berth_yaml_node *map, const char *where, void *obj)
+{
+	struct berth_domain_group *g = obj;
+
+	g->name = xstrdup(key->text);
+	g->loc = key->loc;
+	berth_policy_init(&g->migration);
+	berth_fields_copy(domain_fields, N_FIELDS(domain_fields),
+			  &p->group_defaults[g - p->inv->domain_groups], &p->domain_defaults);
+	return READ_SETTINGS(p, map, g->loc, where, domain_group_fields, g);
+}
+
+/* domain_groups:, read before the domains (see parse_document()). */
+static int
+read_domain_groups(struct berth_parse *p, const struct berth_yaml_node *value)
+{
+	struct berth_inventory *inv = p->inv;
+
+	if (value->kind == BERTH_YAML_MAPPING)
+		p->group_defaults = xcalloc(berth_yaml_n_pairs(value) + 1,
+					    sizeof(*p->group_defaults));
+	return read_section(p, value, "domain_groups", "domain group", &inv->domain_groups,
+			    sizeof(*inv->domain_groups), &inv->n_domain_groups,
+			    read_domain_group);
+}
+
+static int
 read_domains(struct berth_parse *p, const struct berth_yaml_node *value,
 	     const char *name, const char *where, void *obj)
 {
@@ -941,7 +1050,7 @@ read_defaults_of(struct berth_parse *p, const struct berth_yaml_node *value,
 	BERTH_AUTOFREE char *inner = xasprintf("%s%s: ", where, name);
 	const struct berth_yaml_node *map;
 
-	if (expect_mapping(p, value, where, subject, &map) < 0)
+	if (berth_expect_mapping(p, value, where, subject, &map) < 0)
 		return -1;
 	if (map == NULL)
 		return 0;
@@ -977,7 +1086,7 @@ read_defaults(struct berth_parse *p, const struct berth_yaml_node *value)
 {
 	const struct berth_yaml_node *map;
 
-	if (expect_mapping(p, value, "", "'defaults'", &map) < 0)
+	if (berth_expect_mapping(p, value, "", "'defaults'", &map) < 0)
 		return -1;
 	if (map == NULL)
 		return 0;
@@ -1008,6 +1117,9 @@ static const struct berth_field top_fields[] = {
 	/* Read before the rest, by parser/include.c. */
 	{ "include", NULL, BERTH_FIELD_CUSTOM, .parse = read_nothing },
 	{ "vars", NULL, BERTH_FIELD_CUSTOM, .parse = read_nothing },
+	/* Read before the rest, by parse_document(). */
+	{ "migration", NULL, BERTH_FIELD_CUSTOM, .parse = read_nothing },
+	{ "domain_groups", NULL, BERTH_FIELD_CUSTOM, .parse = read_nothing },
 };
 
 /* The defaults every entry starts from before defaults: changes them. */
@@ -1024,11 +1136,15 @@ defaults_init(struct berth_parse *p)
 	p->domain_defaults.type = xstrdup("kvm");
 	p->domain_defaults.arch = xstrdup("x86_64");
 	p->domain_defaults.machine = xstrdup("pc");
+	berth_policy_init(&p->inv->migration);
 }
 
 static void
 defaults_release(struct berth_parse *p)
 {
+	for (size_t i = 0; p->group_defaults != NULL && i < p->inv->n_domain_groups; i++)
+		berth_fields_clear(domain_fields, N_FIELDS(domain_fields), &p->group_defaults[i]);
+	free(p->group_defaults);
 	berth_fields_clear(host_fields, N_FIELDS(host_fields), &p->host_defaults);
 	berth_fields_clear(domain_fields, N_FIELDS(domain_fields), &p->domain_defaults);
 }
@@ -1038,9 +1154,16 @@ static int
 parse_document(struct berth_parse *p, const struct berth_yaml_node *root)
 {
 	const struct berth_yaml_node *defaults = berth_yaml_get(root, "defaults");
+	const struct berth_yaml_node *migration = berth_yaml_get(root, "migration");
+	const struct berth_yaml_node *groups = berth_yaml_get(root, "domain_groups");
 	int rc = 0;
 
+	/* What domains start from is read first, wherever it stands. */
 	if (defaults != NULL && read_defaults(p, defaults) < 0)
+		rc = -1;
+	if (migration != NULL && berth_read_top_migration(p, migration) < 0)
+		rc = -1;
+	if (groups != NULL && read_domain_groups(p, groups) < 0)
 		rc = -1;
 	if (berth_fields_parse(p, root, "", top_fields, N_FIELDS(top_fields), NULL, false) < 0)
 		rc = -1;

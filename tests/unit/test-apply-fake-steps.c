@@ -439,6 +439,7 @@ test_apply_fake_steps_second_interrupt_aborts_each_running_migration_once(void *
 	struct fixture *f = *state;
 
 	f->opts.interrupt = &interrupt_level;
+	f->opts.migrations = 2;
 	add_migration(f->plan, "web1", "h1", "h2");				/* 1 */
 	add_migration(f->plan, "web2", "h3", "h4");				/* 2 */
 	berth_plan_add_step(f->plan, BERTH_STEP_DEFINE, "h5", "web3", "r");	/* 3 */
