@@ -34,6 +34,15 @@ print_host(struct berth_out *out, const struct berth_host *h)
 	string_or_null(out, "key", h->key);
 	string_or_null(out, "known_hosts", h->known_hosts);
 	string_or_null(out, "libvirt_uri", h->libvirt_uri);
+	berth_out_open_object(out, "libvirt");
+	string_or_null(out, "host", h->libvirt_host);
+	if (h->libvirt_port > 0)
+		berth_out_uint(out, "port", NULL, h->libvirt_port);
+	else
+		berth_out_null(out, "port", NULL);
+	string_or_null(out, "user", h->libvirt_user);
+	string_or_null(out, "socket", h->libvirt_socket);
+	berth_out_close_object(out);
 	berth_out_open_object(out, "timeouts_s");
 	berth_out_uint(out, "connect", NULL, t.connect_s);
 	berth_out_uint(out, "command", NULL, t.command_s);

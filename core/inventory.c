@@ -34,6 +34,9 @@ berth_host_clear(struct berth_host *h)
 	free(h->key);
 	free(h->known_hosts);
 	free(h->libvirt_uri);
+	free(h->libvirt_host);
+	free(h->libvirt_user);
+	free(h->libvirt_socket);
 	free(h->role);
 	berth_strv_free(h->groups, h->n_groups);
 	for (size_t j = 0; j < h->n_vars; j++) {
@@ -183,14 +186,20 @@ char *
 berth_host_libvirt_uri(const struct berth_host *host)
 {
 	struct berth_buf uri = BERTH_BUF_INIT;
+	unsigned port;
 
 	if (host->libvirt_uri != NULL && !is_inventory_form(host->libvirt_uri))
 		return xstrdup(host->libvirt_uri);
+	port = host->libvirt_port != 0 ? host->libvirt_port : host->port;
 	if (host->libvirt_uri != NULL)
 		berth_buf_add(&uri, host->libvirt_uri);
 	else
-		berth_uri_add_server(&uri, "qemu+libssh2", host->user, host->address,
-				     host->port != 22 ? host->port : 0, "/system");
+		berth_uri_add_server(&uri, "qemu+libssh2",
+				     host->libvirt_user != NULL ? host->libvirt_user : host->user,
+				     host->libvirt_host != NULL ? host->libvirt_host : host->address,
+				     port != 22 ? port : 0, "/system");
+	if (host->libvirt_socket != NULL)
+		berth_uri_add_param(&uri, "socket", host->libvirt_socket);
 	if (host->key != NULL) {
 		berth_uri_add_param(&uri, "keyfile", host->key);
 		berth_uri_add_param(&uri, "sshauth", "privkey");

@@ -95,6 +95,16 @@ struct berth_host {
 	 * only be set by code (tests use test:///default) and is opened as is.
 	 */
 	char *libvirt_uri;
+	/*
+	 * libvirt: the same as structured keys (no libvirt_uri with them):
+	 * host, port and user of libvirt's SSH connection when they differ from
+	 * berth's own (NULL, 0: the same), and the remote libvirtd socket
+	 * (NULL: libvirt's default).  The transport is always libssh2.
+	 */
+	char *libvirt_host;
+	unsigned libvirt_port;
+	char *libvirt_user;
+	char *libvirt_socket;
 	/* connect_timeout, command_timeout, libvirt_timeout, libvirt_keepalive;
 	 * from an inventory never 0.  Read through berth_host_timeouts(). */
 	struct berth_host_timeouts timeouts;
@@ -324,7 +334,8 @@ struct berth_host_timeouts berth_host_timeouts(const struct berth_host *host);
  * The libvirt URI berth opens for host:
  * qemu+libssh2://USER@ADDRESS[:PORT]/system?keyfile=KEY&sshauth=privkey
  * &known_hosts=FILE&known_hosts_verify=normal (keyfile and sshauth only with
- * a key), every part escaped by core/uri.c so that no value can add a
+ * a key; the libvirt: keys' user, host, port in place of the host's, and
+ * &socket=PATH, when set), every part escaped by core/uri.c so that no value can add a
  * parameter; with a libvirt_uri of the inventory's form, that URI and the
  * same parameters; with any other libvirt_uri (set by tests), that URI as is.
  * Returns a new string the caller frees.  Cannot fail.

@@ -23,7 +23,7 @@
 
 /* berth's own query parameters, whose values are paths and words, never secrets. */
 static const char *const harmless_params[] = {
-	"keyfile", "known_hosts", "known_hosts_verify", "sshauth",
+	"keyfile", "known_hosts", "known_hosts_verify", "sshauth", "socket",
 };
 
 void

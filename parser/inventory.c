@@ -48,6 +48,8 @@ static int read_clients(struct berth_parse *p, const struct berth_yaml_node *val
 			const char *name, const char *where, void *obj);
 static int read_bridge_hosts(struct berth_parse *p, const struct berth_yaml_node *value,
 			     const char *name, const char *where, void *obj);
+static int read_libvirt(struct berth_parse *p, const struct berth_yaml_node *value,
+			const char *name, const char *where, void *obj);
 static int read_domain_host(struct berth_parse *p, const struct berth_yaml_node *value,
 			    const char *name, const char *where, void *obj);
 static int read_domain_group_ref(struct berth_parse *p, const struct berth_yaml_node *value,
@@ -67,6 +69,28 @@ static int read_words(struct berth_parse *p, const struct berth_yaml_node *value
 #define DISK(member) .offset = offsetof(struct berth_disk, member)
 #define NIC(member) .offset = offsetof(struct berth_nic, member)
 
+/* The only libvirt transport berth opens (docs/security.md says why). */
+static const char *const libvirt_transports[] = { "libssh2", NULL };
+
+/* libvirt:'s keys, into the host's libvirt_* members. */
+struct libvirt_keys {
+	char *transport;
+	char *host;
+	unsigned port;
+	char *user;
+	char *socket;
+};
+
+#define LIBVIRT(member) .offset = offsetof(struct libvirt_keys, member)
+
+static const struct berth_field libvirt_fields[] = {
+	{ "transport", NULL, BERTH_FIELD_CHOICE, LIBVIRT(transport), .choices = libvirt_transports },
+	{ "host", NULL, BERTH_FIELD_HOST_ADDRESS, LIBVIRT(host) },
+	{ "port", NULL, BERTH_FIELD_UNSIGNED, LIBVIRT(port), .min = 1, .max = 65535 },
+	{ "user", NULL, BERTH_FIELD_STRING, LIBVIRT(user) },
+	{ "socket", NULL, BERTH_FIELD_ABSOLUTE_PATH, LIBVIRT(socket) },
+};
+
 /* A host's timeouts: 1 s to 1 h; a host silent for longer is not coming back. */
 #define TIMEOUT_RANGE .min = 1, .max = 3600
 
@@ -77,6 +101,7 @@ static const struct berth_field host_fields[] = {
 	{ "key", "ansible_ssh_private_key_file", BERTH_FIELD_LOCAL_PATH, HOST(key) },
 	{ "known_hosts", NULL, BERTH_FIELD_LOCAL_PATH, HOST(known_hosts) },
 	{ "libvirt_uri", NULL, BERTH_FIELD_LIBVIRT_URI, HOST(libvirt_uri), .no_default = true },
+	{ "libvirt", NULL, BERTH_FIELD_CUSTOM, .no_default = true, .parse = read_libvirt },
 	{ "connect_timeout", NULL, BERTH_FIELD_DURATION, HOST(timeouts.connect_s), TIMEOUT_RANGE },
 	{ "command_timeout", NULL, BERTH_FIELD_DURATION, HOST(timeouts.command_s), TIMEOUT_RANGE },
 	{ "libvirt_timeout", NULL, BERTH_FIELD_DURATION, HOST(timeouts.libvirt_s), TIMEOUT_RANGE },
@@ -406,8 +431,44 @@ read_host(struct berth_parse *p, const struct berth_yaml_node *key,
 	rc = READ_SETTINGS(p, map, h->loc, where, host_fields, h);
 	if (check_host_name(p, h) < 0)
 		rc = -1;
+	if (map != NULL && berth_yaml_get(map, "libvirt") != NULL &&
+	    berth_yaml_get(map, "libvirt_uri") != NULL)
+		rc = berth_parse_fail(p, berth_fields_loc(map, "libvirt", h->loc), "%sgive "
+				      "'libvirt' or 'libvirt_uri', not both", where);
 	if (h->address == NULL)
 		h->address = xstrdup(h->name);
+	return rc;
+}
+
+/*
+ * libvirt: how libvirt reaches the host when it differs from berth's own SSH
+ * (another user, host or port, a socket), as keys rather than a URI.
+ */
+static int
+read_libvirt(struct berth_parse *p, const struct berth_yaml_node *value,
+	     const char *name, const char *where, void *obj)
+{
+	struct berth_host *h = obj;
+	struct libvirt_keys keys = { NULL };
+	BERTH_AUTOFREE char *subject = xasprintf("'%s'", name);
+	BERTH_AUTOFREE char *inner = xasprintf("%s%s: ", where, name);
+	const struct berth_yaml_node *map;
+	int rc;
+
+	if (berth_expect_mapping(p, value, where, subject, &map) < 0)
+		return -1;
+	if (map == NULL)
+		return 0;
+	rc = berth_fields_parse(p, map, inner, libvirt_fields, N_FIELDS(libvirt_fields), &keys,
+				false);
+	free(h->libvirt_host);
+	free(h->libvirt_user);
+	free(h->libvirt_socket);
+	h->libvirt_host = keys.host;
+	h->libvirt_user = keys.user;
+	h->libvirt_socket = keys.socket;
+	h->libvirt_port = keys.port;
+	free(keys.transport);
 	return rc;
 }
 

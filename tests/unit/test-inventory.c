@@ -790,6 +790,43 @@ test_inventory_every_problem_is_reported_in_file_order(void **state)
 }
 
 static void
+test_inventory_libvirt_keys_build_the_uri(void **state)
+{
+	BERTH_AUTOPTR(berth_inventory) inv = parse_ok(
+		"hosts:\n"
+		"  h1:\n"
+		"    address: h1.lab\n"
+		"    key: /k\n"
+		"    known_hosts: /kh\n"
+		"    libvirt:\n"
+		"      transport: libssh2\n"
+		"      host: h1-mgmt.lab\n"
+		"      port: 2222\n"
+		"      user: virt\n"
+		"      socket: /run/libvirt/libvirt sock\n"
+		"  h2:\n"
+		"    address: h2.lab\n"
+		"    port: 2200\n"
+		"    known_hosts: /kh\n"
+		"    libvirt: {socket: /s}\n");
+	BERTH_AUTOFREE char *h1 = berth_host_libvirt_uri(&inv->hosts[0]);
+	BERTH_AUTOFREE char *h2 = berth_host_libvirt_uri(&inv->hosts[1]);
+
+	(void)state;
+	assert_string_equal(h1, "qemu+libssh2://virt@h1-mgmt.lab:2222/system"
+			    "?socket=/run/libvirt/libvirt%20sock&keyfile=/k&sshauth=privkey"
+			    "&known_hosts=/kh&known_hosts_verify=normal");
+	/* What libvirt: leaves out is the host's own. */
+	assert_string_equal(h2, "qemu+libssh2://root@h2.lab:2200/system?socket=/s"
+			    "&known_hosts=/kh&known_hosts_verify=normal");
+	parse_fails("hosts:\n  h1:\n    libvirt: {transport: ssh}\n",
+		    "t.yaml:3:26: host 'h1': libvirt: 'transport' must be 'libssh2', got 'ssh'");
+	parse_fails("hosts:\n  h1:\n    libvirt: {socket: /s}\n    libvirt_uri: "
+		    "qemu+libssh2://h1/system\n",
+		    "t.yaml:3:14: host 'h1': give 'libvirt' or 'libvirt_uri', not both");
+}
+
+static void
 test_inventory_libvirt_uri_that_runs_a_program_or_stays_local_is_refused(void **state)
 {
 	static const struct {
@@ -973,6 +1010,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_inventory_every_problem_is_reported_in_file_order),
 		cmocka_unit_test(test_inventory_load_refuses_what_is_not_a_small_regular_file),
 		cmocka_unit_test(test_inventory_ansible_groups_resolve_as_ansible_inventory_does),
+		cmocka_unit_test(test_inventory_libvirt_keys_build_the_uri),
 		cmocka_unit_test(test_inventory_libvirt_uri_that_runs_a_program_or_stays_local_is_refused),
 		cmocka_unit_test(test_inventory_libvirt_uri_password_is_refused_and_not_shown),
 		cmocka_unit_test(test_inventory_libvirt_uri_gets_the_keys_of_the_host),
