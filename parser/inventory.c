@@ -1335,3 +1335,37 @@ berth_inventory_load(const char *path, struct berth_error **err)
 	berth_problems_release(&problems);
 	return inv;
 }
+
+/* Each key of the n rows of fields, and its alias. */
+static void
+each_row(const char *section, const struct berth_field *fields, size_t n,
+	 berth_inventory_key_fn *fn, void *arg)
+{
+	for (size_t i = 0; i < n; i++) {
+		fn(section, fields[i].key, arg);
+		if (fields[i].alias != NULL)
+			fn(section, fields[i].alias, arg);
+	}
+}
+
+#define EACH_ROW(section, table, fn, arg) each_row((section), (table), N_FIELDS(table), (fn), (arg))
+
+void
+berth_inventory_each_key(berth_inventory_key_fn *fn, void *arg)
+{
+	static const char *const group_keys[] = { "hosts", "vars", "children" };
+
+	EACH_ROW("top", top_fields, fn, arg);
+	EACH_ROW("defaults", defaults_fields, fn, arg);
+	EACH_ROW("hosts", host_fields, fn, arg);
+	EACH_ROW("hosts.libvirt", libvirt_fields, fn, arg);
+	for (size_t i = 0; i < sizeof(group_keys) / sizeof(group_keys[0]); i++)
+		fn("all", group_keys[i], arg);
+	EACH_ROW("storage", storage_fields, fn, arg);
+	EACH_ROW("bridges", bridge_fields, fn, arg);
+	EACH_ROW("domains", domain_fields, fn, arg);
+	EACH_ROW("domains.disks", disk_fields, fn, arg);
+	EACH_ROW("domains.nics", nic_fields, fn, arg);
+	EACH_ROW("domain_groups", domain_group_fields, fn, arg);
+	berth_policy_each_key(fn, arg);
+}

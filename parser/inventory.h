@@ -76,4 +76,13 @@ struct berth_inventory *berth_inventory_parse(const char *text, size_t len,
  */
 bool berth_inventory_name_is_valid(const char *name);
 
+/* Called with each key of the language: its section ("hosts") and name. */
+typedef void berth_inventory_key_fn(const char *section, const char *key, void *arg);
+
+/*
+ * Calls fn for every key of every table of the language, aliases included
+ * (tests check that the documentation names each one).
+ */
+void berth_inventory_each_key(berth_inventory_key_fn *fn, void *arg);
+
 #endif /* BERTH_PARSER_INVENTORY_H */

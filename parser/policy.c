@@ -1,5 +1,6 @@
 /* The migration policy: see policy.h. */
 #include "parser/policy.h"
+#include "parser/inventory.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -116,4 +117,11 @@ berth_read_top_migration(struct berth_parse *p, const struct berth_yaml_node *va
 		return 0;
 	return berth_fields_parse(p, map, "migration: ", top_fields, N_FIELDS(top_fields), p->inv,
 				  false);
+}
+
+void
+berth_policy_each_key(berth_inventory_key_fn *fn, void *arg)
+{
+	for (size_t i = 0; i < N_FIELDS(top_fields); i++)
+		fn("migration", top_fields[i].key, arg);
 }

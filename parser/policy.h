@@ -8,6 +8,7 @@
 #define BERTH_PARSER_POLICY_H
 
 #include "parser/fields.h"
+#include "parser/inventory.h"
 
 /* A policy with nothing set: NULL strings, 0 numbers, BERTH_UNSET booleans. */
 void berth_policy_init(struct berth_migration_policy *policy);
@@ -25,5 +26,8 @@ int berth_read_policy(struct berth_parse *p, const struct berth_yaml_node *value
 
 /* Reads the top-level migration: into p->inv's migration and limits. */
 int berth_read_top_migration(struct berth_parse *p, const struct berth_yaml_node *value);
+
+/* Calls fn for each key of migration: (the policy's and the limits). */
+void berth_policy_each_key(berth_inventory_key_fn *fn, void *arg);
 
 #endif /* BERTH_PARSER_POLICY_H */

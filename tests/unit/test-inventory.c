@@ -711,6 +711,59 @@ test_inventory_ansible_groups_resolve_as_ansible_inventory_does(void **state)
 	json_decref(expected);
 }
 
+struct docs {
+	char *markdown;		/* docs/inventory.md */
+	char *man;		/* docs/berth-inventory.5 */
+	size_t missing;
+};
+
+static char *
+read_whole(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	struct berth_buf sb = BERTH_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+
+	assert_non_null(fp);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		berth_buf_addn(&sb, chunk, n);
+	fclose(fp);
+	return berth_buf_detach(&sb);
+}
+
+static void
+check_documented(const char *section, const char *key, void *arg)
+{
+	struct docs *d = arg;
+	BERTH_AUTOFREE char *md = xasprintf("`%s`", key);
+	BERTH_AUTOFREE char *man = xasprintf("\\fB%s\\fP", key);
+
+	if (strstr(d->markdown, md) == NULL) {
+		print_error("%s: key '%s' is not in docs/inventory.md\n", section, key);
+		d->missing++;
+	}
+	if (strstr(d->man, man) == NULL) {
+		print_error("%s: key '%s' is not in docs/berth-inventory.5\n", section, key);
+		d->missing++;
+	}
+}
+
+static void
+test_inventory_every_key_is_documented(void **state)
+{
+	struct docs d = {
+		.markdown = read_whole("../../docs/inventory.md"),
+		.man = read_whole("../../docs/berth-inventory.5"),
+	};
+
+	(void)state;
+	berth_inventory_each_key(check_documented, &d);
+	free(d.markdown);
+	free(d.man);
+	assert_int_equal(d.missing, 0);
+}
+
 static void
 test_inventory_load_refuses_what_is_not_a_small_regular_file(void **state)
 {
@@ -1009,6 +1062,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_inventory_load_names_a_file_it_cannot_read),
 		cmocka_unit_test(test_inventory_every_problem_is_reported_in_file_order),
 		cmocka_unit_test(test_inventory_load_refuses_what_is_not_a_small_regular_file),
+		cmocka_unit_test(test_inventory_every_key_is_documented),
 		cmocka_unit_test(test_inventory_ansible_groups_resolve_as_ansible_inventory_does),
 		cmocka_unit_test(test_inventory_libvirt_keys_build_the_uri),
 		cmocka_unit_test(test_inventory_libvirt_uri_that_runs_a_program_or_stays_local_is_refused),
