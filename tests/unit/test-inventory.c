@@ -750,6 +750,28 @@ check_documented(const char *section, const char *key, void *arg)
 }
 
 static void
+test_inventory_shipped_inventories_are_valid(void **state)
+{
+	static const char *const shipped[] = {
+		"../../inventories/lab/inventory.yaml",
+		"../../inventories/seeds/shared-storage-live.yaml",
+		"../../inventories/seeds/block-migration.yaml",
+		"../../inventories/seeds/cold-migration.yaml",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
+		BERTH_AUTOPTR(berth_error) err = NULL;
+		BERTH_AUTOPTR(berth_inventory) inv = berth_inventory_load(shipped[i], &err);
+
+		if (inv == NULL)
+			print_error("%s: %s\n", shipped[i], berth_error_message(err));
+		assert_non_null(inv);
+		assert_true(inv->n_domains > 0);
+	}
+}
+
+static void
 test_inventory_every_key_is_documented(void **state)
 {
 	struct docs d = {
@@ -1063,6 +1085,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_inventory_every_problem_is_reported_in_file_order),
 		cmocka_unit_test(test_inventory_load_refuses_what_is_not_a_small_regular_file),
 		cmocka_unit_test(test_inventory_every_key_is_documented),
+		cmocka_unit_test(test_inventory_shipped_inventories_are_valid),
 		cmocka_unit_test(test_inventory_ansible_groups_resolve_as_ansible_inventory_does),
 		cmocka_unit_test(test_inventory_libvirt_keys_build_the_uri),
 		cmocka_unit_test(test_inventory_libvirt_uri_that_runs_a_program_or_stays_local_is_refused),
