@@ -110,6 +110,23 @@ print_domain(struct berth_out *out, const struct berth_domain *d)
 	names(out, "hosts", d->candidates, d->n_candidates);
 	berth_out_string(out, "state", NULL, berth_power_name(d->state));
 	berth_out_bool(out, "autostart", NULL, d->autostart);
+	berth_out_open_object(out, "cpu");
+	string_or_null(out, "mode", d->cpu_mode);
+	string_or_null(out, "model", d->cpu_model);
+	berth_out_close_object(out);
+	string_or_null(out, "boot", d->boot);
+	berth_out_bool(out, "serial", NULL, d->serial != BERTH_FALSE);
+	string_or_null(out, "xml", d->xml_file);
+	berth_out_open_array(out, "edits");
+	for (size_t i = 0; i < d->n_edits; i++) {
+		berth_out_open_object(out, NULL);
+		berth_out_string(out, d->edits[i].value != NULL ? "set" : "delete", NULL,
+				 d->edits[i].xpath);
+		if (d->edits[i].value != NULL)
+			berth_out_string(out, "value", NULL, d->edits[i].value);
+		berth_out_close_object(out);
+	}
+	berth_out_close_array(out);
 	string_or_null(out, "group", d->group);
 	print_policy(out, "migration", &d->migration);
 	berth_out_uint(out, "memory_kib", NULL, d->memory_kib);

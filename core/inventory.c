@@ -60,6 +60,16 @@ berth_domain_clear(struct berth_domain *d)
 	free(d->name);
 	free(d->host);
 	free(d->group);
+	free(d->cpu_mode);
+	free(d->cpu_model);
+	free(d->boot);
+	free(d->xml_file);
+	free(d->xml);
+	for (size_t i = 0; i < d->n_edits; i++) {
+		free(d->edits[i].xpath);
+		free(d->edits[i].value);
+	}
+	free(d->edits);
 	berth_migration_policy_clear(&d->migration);
 	berth_strv_free(d->candidates, d->n_candidates);
 	free(d->type);

@@ -233,6 +233,13 @@ struct berth_migration_limits {
 	unsigned max_inbound_per_host;		/* default: no limit */
 };
 
+/* One edit of a domain's XML (edits:): set an XPath's nodes' text, or delete them. */
+struct berth_edit {
+	char *xpath;
+	char *value;		/* set: the text; NULL: delete */
+	struct berth_location loc;
+};
+
 /* A libvirt domain and where it should run. */
 struct berth_domain {
 	char *name;
@@ -258,6 +265,18 @@ struct berth_domain {
 	size_t n_disks;
 	struct berth_nic *nics;
 	size_t n_nics;
+	char *cpu_mode;		/* cpu: mode: host-passthrough, host-model, custom,
+				 * maximum; NULL: libvirt's default */
+	char *cpu_model;	/* cpu: model: with mode custom */
+	char *boot;		/* "kernel" (with kernel:) or "disk"; NULL: kernel
+				 * when there is one, else disk */
+	enum berth_tristate serial;	/* serial: a serial console; BERTH_UNSET: yes */
+	/* xml: a full domain XML file of the repository instead of the compact
+	 * spec: its path as messages name it, and its text (NULL: none) */
+	char *xml_file;
+	char *xml;
+	struct berth_edit *edits;	/* edits: XPath edits of the domain XML */
+	size_t n_edits;
 	char *group;		/* group: a domain group's name, or NULL */
 	/* Its migration policy, the top's, its group's and its own merged. */
 	struct berth_migration_policy migration;

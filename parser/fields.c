@@ -36,6 +36,22 @@ berth_expect_mapping(struct berth_parse *p, const struct berth_yaml_node *node,
 	return berth_parse_fail(p, node->loc, "%s%s must be a mapping, got %s", where, subject, got);
 }
 
+int
+berth_fields_parse_nested(struct berth_parse *p, const struct berth_yaml_node *value,
+			  const char *name, const char *where, const struct berth_field *fields,
+			  size_t n, void *obj, bool in_defaults)
+{
+	BERTH_AUTOFREE char *subject = xasprintf("'%s'", name);
+	BERTH_AUTOFREE char *inner = xasprintf("%s%s: ", where, name);
+	const struct berth_yaml_node *map;
+
+	if (berth_expect_mapping(p, value, where, subject, &map) < 0)
+		return -1;
+	if (map == NULL)
+		return 0;
+	return berth_fields_parse(p, map, inner, fields, n, obj, in_defaults);
+}
+
 char *
 berth_parse_place(const struct berth_parse *p, struct berth_location at,
 		  struct berth_location here)

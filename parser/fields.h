@@ -41,6 +41,7 @@ struct berth_parse {
 	 */
 	int (*unknown_key)(struct berth_parse *p, const struct berth_yaml_node *key,
 			   const struct berth_yaml_node *value, void *obj);
+	bool from_file;			/* read from p->path (else from a string) */
 	struct berth_inventory *inv;	/* being filled */
 	struct berth_host host_defaults;	/* built-in, then defaults.host */
 	struct berth_domain domain_defaults;	/* built-in, then defaults.domain */
@@ -125,6 +126,16 @@ struct berth_field {
 int berth_fields_parse(struct berth_parse *p, const struct berth_yaml_node *map,
 		       const char *where, const struct berth_field *fields, size_t n,
 		       void *obj, bool in_defaults);
+
+/*
+ * Reads value, the value of the key name, as a mapping (or nothing) through
+ * fields into obj: berth_fields_parse() with messages that start with
+ * "WHERE NAME: ".  Returns 0, or -1 after berth_parse_fail().
+ */
+int berth_fields_parse_nested(struct berth_parse *p, const struct berth_yaml_node *value,
+			      const char *name, const char *where,
+			      const struct berth_field *fields, size_t n, void *obj,
+			      bool in_defaults);
 
 /*
  * Checks that obj has a value for every required row of fields (a string

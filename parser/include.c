@@ -551,3 +551,44 @@ berth_sources_release(struct berth_sources *s)
 	berth_buf_release(&s->digested);
 	memset(s, 0, sizeof(*s));
 }
+
+int
+berth_read_repo_file(struct berth_parse *p, const struct berth_yaml_node *value,
+		     const char *where, const char *key, struct berth_buf *text, char **named)
+{
+	const char *from = value->loc.file != NULL ? value->loc.file : p->path;
+	BERTH_AUTOFREE char *dir_copy = xstrdup(from);
+	BERTH_AUTOFREE char *top_copy = xstrdup(p->path);
+	const char *dir = dirname(dir_copy);
+	BERTH_AUTOFREE char *base = NULL;
+	BERTH_AUTOFREE char *real = NULL;
+	BERTH_AUTOPTR(berth_error) err = NULL;
+	BERTH_AUTOFREE char *path = NULL;
+	size_t n_base;
+
+	*named = NULL;
+	if (value->kind != BERTH_YAML_SCALAR || berth_yaml_is_null(value) ||
+	    berth_first_control(value->text) != 0 || !stays_below(value->text)) {
+		BERTH_AUTOFREE char *got = berth_yaml_describe(value);
+
+		return berth_parse_fail(p, value->loc, "%s'%s' must be a relative path without "
+					"'..', got %s", where, key, got);
+	}
+	if (!p->from_file)
+		return berth_parse_fail(p, value->loc, "%s'%s' needs an inventory read from a "
+					"file: the path is relative to it", where, key);
+	path = strcmp(dir, ".") == 0 ? xstrdup(value->text) : xasprintf("%s/%s", dir, value->text);
+	base = realpath(dirname(top_copy), NULL);
+	real = realpath(path, NULL);
+	if (base == NULL || real == NULL)
+		return berth_parse_fail(p, value->loc, "%scannot read '%s': %s", where, path,
+					strerror(errno));
+	n_base = strlen(base);
+	if (strncmp(real, base, n_base) != 0 || (real[n_base] != '/' && n_base > 1))
+		return berth_parse_fail(p, value->loc, "%s'%s' leads outside the inventory's "
+					"directory (through a symbolic link)", where, path);
+	if (berth_inventory_read_file(path, "file", 0, text, &err) < 0)
+		return berth_parse_fail(p, value->loc, "%s%s", where, berth_error_message(err));
+	*named = berth_steal_pointer(&path);
+	return 0;
+}

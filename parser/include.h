@@ -50,4 +50,15 @@ void berth_sources_release(struct berth_sources *s);
 int berth_inventory_read_file(const char *path, const char *what, size_t before,
 			      struct berth_buf *text, struct berth_error **err);
 
+/*
+ * Reads the file the scalar value names (key: FILE in an entry; where starts
+ * the messages) into *text, by the rules of include: a relative path from
+ * the file value is in, below the inventory's directory.  Returns 0 with
+ * *named its path as messages name it (the caller frees it), or -1 after
+ * berth_parse_fail().
+ */
+int berth_read_repo_file(struct berth_parse *p, const struct berth_yaml_node *value,
+			 const char *where, const char *key, struct berth_buf *text,
+			 char **named);
+
 #endif /* BERTH_PARSER_INCLUDE_H */

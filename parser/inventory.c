@@ -17,6 +17,7 @@
 #include "core/name-index.h"
 #include "core/uri.h"
 #include "core/util.h"
+#include "parser/domain-spec.h"
 #include "parser/fields.h"
 #include "parser/groups.h"
 #include "parser/include.h"
@@ -29,6 +30,7 @@
 static const char *const domain_types[] = { "kvm", "qemu", NULL };
 static const char *const host_roles[] = { "hypervisor", "storage", "both", NULL };
 static const char *const disk_formats[] = { "qcow2", "raw", NULL };
+static const char *const boot_kinds[] = { "kernel", "disk", NULL };
 
 /*
  * Reads one entry of a section or one item of a list into obj, from map (NULL
@@ -159,6 +161,12 @@ static const struct berth_field domain_fields[] = {
 	{ "cmdline", NULL, BERTH_FIELD_STRING, DOMAIN(cmdline) },
 	{ "disks", NULL, BERTH_FIELD_CUSTOM, .no_default = true, .parse = read_disks },
 	{ "nics", NULL, BERTH_FIELD_CUSTOM, .no_default = true, .parse = read_nics },
+	{ "cpu", NULL, BERTH_FIELD_CUSTOM, .no_default = true, .parse = berth_read_domain_cpu },
+	{ "boot", NULL, BERTH_FIELD_CHOICE, DOMAIN(boot), .choices = boot_kinds },
+	{ "serial", NULL, BERTH_FIELD_TRISTATE, DOMAIN(serial) },
+	{ "xml", NULL, BERTH_FIELD_CUSTOM, .no_default = true, .parse = berth_read_domain_xml },
+	{ "edits", NULL, BERTH_FIELD_CUSTOM, .no_default = true,
+	  .parse = berth_read_domain_edits },
 	{ "group", NULL, BERTH_FIELD_CUSTOM, .no_default = true, .parse = read_domain_group_ref },
 	{ "migration", NULL, BERTH_FIELD_CUSTOM, .no_default = true,
 	  .parse = read_domain_migration },
@@ -450,17 +458,10 @@ read_libvirt(struct berth_parse *p, const struct berth_yaml_node *value,
 {
 	struct berth_host *h = obj;
 	struct libvirt_keys keys = { NULL };
-	BERTH_AUTOFREE char *subject = xasprintf("'%s'", name);
-	BERTH_AUTOFREE char *inner = xasprintf("%s%s: ", where, name);
-	const struct berth_yaml_node *map;
 	int rc;
 
-	if (berth_expect_mapping(p, value, where, subject, &map) < 0)
-		return -1;
-	if (map == NULL)
-		return 0;
-	rc = berth_fields_parse(p, map, inner, libvirt_fields, N_FIELDS(libvirt_fields), &keys,
-				false);
+	rc = berth_fields_parse_nested(p, value, name, where, libvirt_fields,
+				       N_FIELDS(libvirt_fields), &keys, false);
 	free(h->libvirt_host);
 	free(h->libvirt_user);
 	free(h->libvirt_socket);
@@ -806,7 +807,8 @@ check_placement(struct berth_parse *p, const struct berth_yaml_node *map,
 	if (!host && !hosts)
 		rc = berth_parse_fail(p, d->loc, "%s'host' is required (a host name, or "
 				      "auto), or 'hosts' (candidates)", where);
-	if (d->memory_kib == 0 && (map == NULL || berth_yaml_get(map, "memory") == NULL))
+	if (d->memory_kib == 0 && (map == NULL || (berth_yaml_get(map, "memory") == NULL &&
+						     berth_yaml_get(map, "xml") == NULL)))
 		rc = berth_parse_fail(p, d->loc, "%s'memory' is required", where);
 	return rc;
 }
@@ -834,6 +836,8 @@ read_domain(struct berth_parse *p, const struct berth_yaml_node *key,
 		berth_policy_overlay(&d->migration, &p->inv->domain_groups[g].migration);
 	rc = READ_SETTINGS(p, map, d->loc, where, domain_fields, d);
 	if (check_placement(p, map, d, where) < 0)
+		rc = -1;
+	if (berth_check_domain_spec(p, map, d, where) < 0)
 		rc = -1;
 	for (size_t i = 0; i < d->n_disks; i++) {
 		if (d->disks[i].target == NULL)
@@ -1031,16 +1035,9 @@ read_group_defaults(struct berth_parse *p, const struct berth_yaml_node *value,
 {
 	struct berth_domain_group *g = obj;
 	struct berth_domain *defaults = &p->group_defaults[g - p->inv->domain_groups];
-	BERTH_AUTOFREE char *subject = xasprintf("'%s'", name);
-	BERTH_AUTOFREE char *inner = xasprintf("%s%s: ", where, name);
-	const struct berth_yaml_node *map;
 
-	if (berth_expect_mapping(p, value, where, subject, &map) < 0)
-		return -1;
-	if (map == NULL)
-		return 0;
-	return berth_fields_parse(p, map, inner, domain_fields, N_FIELDS(domain_fields),
-				  defaults, true);
+	return berth_fields_parse_nested(p, value, name, where, domain_fields,
+					 N_FIELDS(domain_fields), defaults, true);
 }
 
 static int
@@ -1107,15 +1104,7 @@ read_defaults_of(struct berth_parse *p, const struct berth_yaml_node *value,
 		 const char *name, const char *where, const struct berth_field *fields,
 		 size_t n, void *target)
 {
-	BERTH_AUTOFREE char *subject = xasprintf("'%s'", name);
-	BERTH_AUTOFREE char *inner = xasprintf("%s%s: ", where, name);
-	const struct berth_yaml_node *map;
-
-	if (berth_expect_mapping(p, value, where, subject, &map) < 0)
-		return -1;
-	if (map == NULL)
-		return 0;
-	return berth_fields_parse(p, map, inner, fields, n, target, true);
+	return berth_fields_parse_nested(p, value, name, where, fields, n, target, true);
 }
 
 static int
@@ -1251,7 +1240,7 @@ parse_text(const char *text, size_t len, const char *path, bool from_file,
 {
 	BERTH_AUTOPTR(berth_yaml_node) root = NULL;
 	BERTH_AUTOPTR(berth_inventory) inv = NULL;
-	struct berth_parse p = { .path = path, .problems = problems };
+	struct berth_parse p = { .path = path, .problems = problems, .from_file = from_file };
 	size_t before = berth_problems_total(problems);
 	struct berth_sources sources;
 	int rc;

@@ -233,6 +233,17 @@ test_inventory_include_reads_files_below_it_and_expands_vars(void **state)
 }
 
 static void
+test_inventory_domain_xml_files_and_edits_are_checked(void **state)
+{
+	(void)state;
+	/* A full domain XML file with XPath edits, and cpu:, boot: and serial:. */
+	assert_true(check_valid_model("domain-xml", "inventory.yaml"));
+	/* XML that is broken, not a <domain>, of another domain, outside the
+	 * directory, beside the compact spec; edits that are not XPath. */
+	assert_true(check_invalid_file("domain-xml", "bad.yaml"));
+}
+
+static void
 test_inventory_include_needs_a_file(void **state)
 {
 	static const char text[] = "include: hosts.yaml\nhosts: {h1: }\n";
@@ -1071,6 +1082,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_inventory_every_valid_file_resolves_to_its_model),
 		cmocka_unit_test(test_inventory_include_reads_files_below_it_and_expands_vars),
 		cmocka_unit_test(test_inventory_include_needs_a_file),
+		cmocka_unit_test(test_inventory_domain_xml_files_and_edits_are_checked),
 		cmocka_unit_test(test_inventory_every_invalid_file_fails_with_its_exact_message),
 		cmocka_unit_test(test_inventory_full_example_applies_defaults_aliases_and_units),
 		cmocka_unit_test(test_inventory_built_in_defaults_fill_a_bare_host_and_domain),
