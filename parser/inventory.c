@@ -457,7 +457,7 @@ read_libvirt(struct berth_parse *p, const struct berth_yaml_node *value,
 	     const char *name, const char *where, void *obj)
 {
 	struct berth_host *h = obj;
-	struct libvirt_keys keys = { NULL };
+	struct libvirt_keys keys = { .transport = NULL };
 	int rc;
 
 	rc = berth_fields_parse_nested(p, value, name, where, libvirt_fields,

@@ -497,6 +497,7 @@ berth_ssh_exec_open(struct berth_ssh *ssh, const char *cmd, unsigned wait_s,
 void
 berth_ssh_set_timeout(struct berth_ssh *ssh, unsigned timeout_s)
 {
+	ssh->command_timeout_s = timeout_s;
 	libssh2_session_set_timeout(ssh->session, (long)timeout_s * 1000L);
 }
 

@@ -129,10 +129,11 @@ struct berth_ssh_exec *berth_ssh_exec_open(struct berth_ssh *ssh, const char *cm
 					   struct berth_buf *err_out, struct berth_error **err);
 
 /*
- * Sets the session's libssh2 timeout, the longest any blocking call on it
- * waits, to timeout_s (the host's command_timeout at connect): for a
- * caller that knows its next calls should take no time, such as ending a
- * command that ends at EOF on a connection that may be cut.
+ * Sets the session's command timeout (the host's command_timeout at
+ * connect) to timeout_s: the longest any blocking libssh2 call on it waits,
+ * and the longest a command may go without sending anything.  For a caller
+ * that knows its next calls should take no time, such as ending a command
+ * that ends at EOF on a connection that may be cut.
  */
 void berth_ssh_set_timeout(struct berth_ssh *ssh, unsigned timeout_s);
 
