@@ -790,17 +790,19 @@ check_placement(struct berth_parse *p, const struct berth_yaml_node *map,
 {
 	bool host = map != NULL && berth_yaml_get(map, "host") != NULL;
 	bool hosts = map != NULL && berth_yaml_get(map, "hosts") != NULL;
+	const struct berth_yaml_node *state = map != NULL ? berth_yaml_get(map, "state") : NULL;
+	const struct berth_yaml_node *group = map != NULL ? berth_yaml_get(map, "group") : NULL;
+	int rc = 0;
 
 	if (host && hosts)
 		return berth_parse_fail(p, berth_fields_loc(map, "hosts", d->loc),
 					"%sgive 'host' or 'hosts', not both", where);
-
-	const struct berth_yaml_node *state = map != NULL ? berth_yaml_get(map, "state") : NULL;
-	int rc = 0;
-
-	/* A state that is wrong has its problem; what else is needed is unknown. */
+	/* A state that is wrong has its problem; what else is needed is unknown.
+	 * So it is with a group that does not exist: its defaults are unknown. */
 	if (state != NULL && (state->kind != BERTH_YAML_SCALAR ||
 			      strcmp(state->text, berth_power_name(d->state)) != 0))
+		return 0;
+	if (group != NULL && d->group == NULL)
 		return 0;
 	if (d->state == BERTH_POWER_ABSENT || p->lenient)
 		return 0;
