@@ -484,6 +484,10 @@ expand(struct berth_parse *p, struct berth_sources *s)
 	struct expander e = { .p = p };
 	int rc;
 
+	/* Nothing refers to anything: no need to walk every node. */
+	if (memmem(s->digested.buf, s->digested.len, "{{", 2) == NULL &&
+	    berth_yaml_get(s->merged, "vars") == NULL)
+		return 0;
 	berth_name_index_init(&e.vars, 16);
 	rc = index_vars(p, berth_yaml_get(s->merged, "vars"), &e.vars, &e.names, &e.n_names);
 	for (size_t t = 0; t < s->n_trees; t++) {

@@ -412,7 +412,7 @@ berth_yaml_get(const struct berth_yaml_node *map, const char *key)
 	for (size_t i = 0; i < berth_yaml_n_pairs(map); i++) {
 		const struct berth_yaml_node *k = map->items[2 * i];
 
-		if (k->kind == BERTH_YAML_SCALAR && berth_streq(k->text, key))
+		if (k->kind == BERTH_YAML_SCALAR && k->text[0] == key[0] && strcmp(k->text, key) == 0)
 			return map->items[2 * i + 1];
 	}
 	return NULL;
