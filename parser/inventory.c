@@ -182,7 +182,8 @@ static const struct berth_field disk_fields[] = {
 
 static const struct berth_field nic_fields[] = {
 	{ "bridge", NULL, BERTH_FIELD_INTERFACE, NIC(bridge), .required = true },
-	{ "mac", NULL, BERTH_FIELD_MAC, NIC(mac), .required = true },
+	/* Derived from the domain's name and the NIC's place when left out. */
+	{ "mac", NULL, BERTH_FIELD_MAC, NIC(mac) },
 	{ "model", NULL, BERTH_FIELD_STRING, NIC(model) },
 };
 
@@ -781,6 +782,35 @@ read_domain_migration(struct berth_parse *p, const struct berth_yaml_node *value
 }
 
 /*
+ * The MAC of NIC index of the domain called name when the inventory gives
+ * none: 52:54:00 (QEMU's prefix) and three bytes of a version 5 UUID of
+ * "NAME/nic/INDEX" under berth's namespace, the same on every run.  The
+ * caller frees it.
+ */
+static char *
+derived_mac(const uuid_t namespace, const char *name, size_t index)
+{
+	BERTH_AUTOFREE char *seed = xasprintf("%s/nic/%zu", name, index);
+	uuid_t id;
+
+	uuid_generate_sha1(id, namespace, seed, strlen(seed));
+	return xasprintf("52:54:00:%02x:%02x:%02x", id[0], id[1], id[2]);
+}
+
+/* True if the domain's NIC index gave a mac that was refused (no MAC then). */
+static bool
+nic_mac_refused(const struct berth_yaml_node *map, size_t index)
+{
+	const struct berth_yaml_node *nics = map != NULL ? berth_yaml_get(map, "nics") : NULL;
+	const struct berth_yaml_node *item;
+
+	if (nics == NULL || nics->kind != BERTH_YAML_SEQUENCE || index >= nics->n_items)
+		return false;
+	item = nics->items[index];
+	return item->kind == BERTH_YAML_MAPPING && berth_yaml_get(item, "mac") != NULL;
+}
+
+/*
  * Exactly one of host: (a host or auto) and hosts: (candidates), and a
  * memory, except that an absent domain needs none of them.
  */
@@ -846,10 +876,14 @@ read_domain(struct berth_parse *p, const struct berth_yaml_node *key,
 			d->disks[i].target = disk_target(i);
 	}
 	d->uuid_given = d->uuid[0] != '\0';
+	uuid_parse(BERTH_INVENTORY_UUID_NAMESPACE, namespace);
 	if (!d->uuid_given) {
-		uuid_parse(BERTH_INVENTORY_UUID_NAMESPACE, namespace);
 		uuid_generate_sha1(uuid, namespace, d->name, strlen(d->name));
 		uuid_unparse_lower(uuid, d->uuid);
+	}
+	for (size_t i = 0; i < d->n_nics; i++) {
+		if (d->nics[i].mac == NULL && !nic_mac_refused(map, i))
+			d->nics[i].mac = derived_mac(namespace, d->name, i);
 	}
 	return rc;
 }
