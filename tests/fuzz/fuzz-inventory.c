@@ -106,8 +106,12 @@ check_libvirt_uri(const struct berth_host *h)
 	xmlURIPtr uri = xmlParseURI(text);
 	xmlURIPtr given = NULL;
 	BERTH_AUTOFREE char *given_host = NULL;
+	/* libvirt:'s keys, where given, over the host's own. */
+	unsigned port = h->libvirt_port != 0 ? h->libvirt_port : h->port;
 	struct server want = {
-		.user = h->user, .host = h->address, .port = h->port != 22 ? (int)h->port : 0,
+		.user = h->libvirt_user != NULL ? h->libvirt_user : h->user,
+		.host = h->libvirt_host != NULL ? h->libvirt_host : h->address,
+		.port = port != 22 ? (int)port : 0,
 	};
 	const char *q;
 
@@ -127,6 +131,8 @@ check_libvirt_uri(const struct berth_host *h)
 	}
 	check_server(text, uri, "qemu+libssh2", &want);
 	q = uri->query_raw != NULL ? uri->query_raw : "";
+	if (h->libvirt_socket != NULL)
+		check_param(text, &q, "socket", h->libvirt_socket);
 	if (h->key != NULL) {
 		check_param(text, &q, "keyfile", h->key);
 		check_param(text, &q, "sshauth", "privkey");
