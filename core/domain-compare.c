@@ -154,7 +154,31 @@ berth_domain_os_clear(struct berth_domain_os *os)
 	free(os->kernel);
 	free(os->initrd);
 	free(os->cmdline);
+	free(os->boot_dev);
+	free(os->cpu_mode);
+	free(os->cpu_model);
 	*os = (struct berth_domain_os){ .type = NULL };
+}
+
+/* One element of the reader: where it is, in <os>, <cpu> or <devices>. */
+static void
+read_element(xmlTextReaderPtr r, struct berth_domain_os *os, const xmlChar *section)
+{
+	const xmlChar *name = xmlTextReaderConstName(r);
+	char **slot;
+
+	if (xmlStrEqual(section, X("os"))) {
+		if ((slot = os_slot(os, name)) != NULL && *slot == NULL)
+			*slot = own(xmlTextReaderReadString(r));
+		else if (xmlStrEqual(name, X("boot")) && os->boot_dev == NULL)
+			os->boot_dev = own(xmlTextReaderGetAttribute(r, X("dev")));
+	} else if (xmlStrEqual(section, X("cpu"))) {
+		if (xmlStrEqual(name, X("model")) && os->cpu_model == NULL)
+			os->cpu_model = own(xmlTextReaderReadString(r));
+	} else if (xmlStrEqual(section, X("devices"))) {
+		if (xmlStrEqual(name, X("serial")))
+			os->serial = true;
+	}
 }
 
 bool
@@ -163,7 +187,7 @@ berth_domain_os_read(const char *xml, struct berth_domain_os *os)
 	xmlTextReaderPtr r = xmlReaderForMemory(xml, (int)strlen(xml), "domain.xml", NULL,
 						XML_PARSE_NONET | XML_PARSE_NOERROR |
 						XML_PARSE_NOWARNING);
-	bool in_os = false;
+	xmlChar *section = NULL;	/* the element at depth 1 being read */
 	int rc;
 
 	*os = (struct berth_domain_os){ .type = NULL };
@@ -173,26 +197,34 @@ berth_domain_os_read(const char *xml, struct berth_domain_os *os)
 		int depth = xmlTextReaderDepth(r);
 		int kind = xmlTextReaderNodeType(r);
 		const xmlChar *name = xmlTextReaderConstName(r);
-		char **slot;
 
-		if (depth == 0 && kind == XML_READER_TYPE_ELEMENT && os->type == NULL) {
+		if (kind != XML_READER_TYPE_ELEMENT)
+			continue;
+		if (depth == 0 && os->type == NULL) {
 			os->type = own(xmlTextReaderGetAttribute(r, X("type")));
-		} else if (depth == 1 && xmlStrEqual(name, X("os"))) {
-			if (kind == XML_READER_TYPE_END_ELEMENT || xmlTextReaderIsEmptyElement(r))
-				break;
-			in_os = true;
-		} else if (in_os && depth == 2 && kind == XML_READER_TYPE_ELEMENT &&
-			   (slot = os_slot(os, name)) != NULL && *slot == NULL) {
-			*slot = own(xmlTextReaderReadString(r));
+		} else if (depth == 1) {
+			xmlFree(section);
+			section = xmlStrdup(name);
+			if (xmlStrEqual(name, X("cpu")) && os->cpu_mode == NULL) {
+				os->cpu_mode = own(xmlTextReaderGetAttribute(r, X("mode")));
+				if (os->cpu_mode == NULL)
+					os->cpu_mode = xstrdup("custom");	/* libvirt's default */
+			}
+		} else if (depth == 2 && section != NULL) {
+			read_element(r, os, section);
 		}
 	}
+	xmlFree(section);
 	xmlFreeTextReader(r);
 	if (rc < 0)
 		berth_domain_os_clear(os);
 	return rc >= 0;
 }
 
-/* What facts keep only in the XML: the domain type and the direct kernel boot. */
+/*
+ * What facts keep only in the XML: the domain type, the direct kernel boot,
+ * the boot device, the CPU and the serial console.
+ */
 static void
 compare_os(struct diff *df, const struct berth_domain_shape *want, const char *xml)
 {
@@ -204,6 +236,17 @@ compare_os(struct diff *df, const struct berth_domain_shape *want, const char *x
 	compare_str(df, "kernel", os.kernel, want->kernel);
 	compare_str(df, "initrd", os.initrd, want->initrd);
 	compare_str(df, "cmdline", os.cmdline, want->cmdline);
+	if (want->cpu_mode != NULL) {
+		compare_str(df, "cpu mode", os.cpu_mode, want->cpu_mode);
+		if (strcmp(want->cpu_mode, "custom") == 0)
+			compare_str(df, "cpu model", os.cpu_model, want->cpu_model);
+	}
+	if (want->boot != NULL && strcmp(want->boot, "disk") == 0)
+		compare_str(df, "boot", os.boot_dev, "hd");
+	if (want->serial == BERTH_TRUE && !os.serial)
+		differ(df, "serial console added");
+	if (want->serial == BERTH_FALSE && os.serial)
+		differ(df, "serial console removed");
 	berth_domain_os_clear(&os);
 }
 

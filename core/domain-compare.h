@@ -17,6 +17,7 @@
 
 #include "core/buf.h"
 #include "core/facts.h"
+#include "core/inventory.h"
 
 /* What a definition is compared by.  Every pointer is borrowed. */
 struct berth_domain_shape {
@@ -27,6 +28,13 @@ struct berth_domain_shape {
 	const char *kernel;		/* direct kernel boot; NULL for none */
 	const char *initrd;
 	const char *cmdline;
+	/* cpu: <cpu mode>, and its <model> for mode "custom"; NULL: not compared. */
+	const char *cpu_mode;
+	const char *cpu_model;
+	/* boot "disk": <os><boot dev='hd'/>; NULL: not compared (kernel boot is). */
+	const char *boot;
+	/* A <serial> device: BERTH_TRUE, BERTH_FALSE, or BERTH_UNSET: not compared. */
+	enum berth_tristate serial;
 	/* Disks by target: source as facts spell it ("nfs://SERVER/PATH"), format. */
 	const struct berth_disk_fact *disks;
 	size_t n_disks;
@@ -41,6 +49,10 @@ struct berth_domain_os {
 	char *kernel;
 	char *initrd;
 	char *cmdline;
+	char *boot_dev;		/* the first <os><boot dev>, or NULL */
+	char *cpu_mode;		/* <cpu mode> ("custom" when <cpu> has none), or NULL */
+	char *cpu_model;	/* <cpu><model>, or NULL */
+	bool serial;		/* <devices> has a <serial> */
 };
 
 /*

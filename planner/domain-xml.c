@@ -141,6 +141,23 @@ add_os(xmlNodePtr root, const struct berth_domain *d)
 		add_text(os, "initrd", d->initrd);
 	if (d->cmdline != NULL)
 		add_text(os, "cmdline", d->cmdline);
+	if (berth_streq(d->boot, "disk"))
+		add_with_prop(os, "boot", "dev", "hd");
+}
+
+/* <cpu mode='MODE'> (with <model> for custom), when the inventory sets one. */
+static void
+add_cpu(xmlNodePtr root, const struct berth_domain *d)
+{
+	xmlNodePtr cpu;
+
+	if (d->cpu_mode == NULL)
+		return;
+	cpu = add_with_prop(root, "cpu", "mode", d->cpu_mode);
+	if (d->cpu_model != NULL) {
+		set_prop(cpu, "match", "exact");
+		set_prop(add_text(cpu, "model", d->cpu_model), "fallback", "forbid");
+	}
 }
 
 static void
@@ -193,6 +210,7 @@ berth_domain_xml_servers(const struct berth_inventory *inv, const char *const *s
 	snprintf(vcpus, sizeof(vcpus), "%u", d->vcpus);
 	add_text(root, "vcpu", vcpus);
 	add_os(root, d);
+	add_cpu(root, d);
 	features = add_empty(root, "features");
 	add_empty(features, "acpi");
 	add_text(root, "on_poweroff", "destroy");
@@ -204,8 +222,10 @@ berth_domain_xml_servers(const struct berth_inventory *inv, const char *const *s
 		add_disk(devices, inv, servers, &d->disks[i]);
 	for (size_t i = 0; i < d->n_nics; i++)
 		add_nic(devices, &d->nics[i]);
-	add_with_prop(devices, "serial", "type", "pty");
-	add_with_prop(devices, "console", "type", "pty");
+	if (d->serial != BERTH_FALSE) {
+		add_with_prop(devices, "serial", "type", "pty");
+		add_with_prop(devices, "console", "type", "pty");
+	}
 
 	xmlDocDumpFormatMemory(doc, &mem, &size, 1);
 	xmlFreeDoc(doc);
@@ -237,6 +257,10 @@ berth_domain_matches_servers(const struct berth_inventory *inv, const char *cons
 		.kernel = want->kernel,
 		.initrd = want->initrd,
 		.cmdline = want->cmdline,
+		.cpu_mode = want->cpu_mode,
+		.cpu_model = want->cpu_model,
+		.boot = want->boot,
+		.serial = want->serial,
 		.disks = disks,
 		.n_disks = want->n_disks,
 		.nics = nics,

@@ -94,14 +94,12 @@ berth_plan_check_supported(const struct berth_inventory *inv, struct berth_error
 					  "for every domain, is)" : "");
 			return -1;
 		}
-		if (d->xml != NULL || d->n_edits > 0 || d->cpu_mode != NULL ||
-		    berth_streq(d->boot, "disk") || d->serial == BERTH_FALSE) {
+		if (d->xml != NULL || d->n_edits > 0) {
 			berth_error_set(err, BERTH_ERROR_INPUT,
 					"domain '%s': %s is not planned yet: berth writes the domain's "
-					"XML from the compact spec (memory, vcpus, kernel, disks, nics)",
-					d->name, d->xml != NULL ? "xml:" : d->n_edits > 0 ? "edits:"
-					: d->cpu_mode != NULL ? "cpu:" : berth_streq(d->boot, "disk")
-					? "boot: disk" : "serial: false");
+					"XML from the compact spec (memory, vcpus, cpu, boot, kernel, "
+					"disks, nics, serial)", d->name,
+					d->xml != NULL ? "xml:" : "edits:");
 			return -1;
 		}
 		if (d->autostart) {

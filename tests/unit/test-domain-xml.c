@@ -90,6 +90,21 @@ test_xml_two_disks_two_nics_raw(void **state)
 }
 
 static void
+test_xml_cpu_boot_from_disk_without_serial(void **state)
+{
+	struct berth_inventory *inv = berth_fx_lab();
+	struct berth_domain *d = web1(inv);
+
+	(void)state;
+	d->cpu_mode = xstrdup("custom");
+	d->cpu_model = xstrdup("Westmere");
+	d->boot = xstrdup("disk");
+	d->serial = BERTH_FALSE;
+	check_golden(inv, d, "cpu-boot-disk-no-serial");
+	berth_inventory_free(inv);
+}
+
+static void
 test_disk_source_uses_the_server_address(void **state)
 {
 	struct berth_inventory *inv = berth_fx_lab();
@@ -218,6 +233,20 @@ test_matches_reads_type_and_kernel_from_the_xml(void **state)
 }
 
 static void
+test_matches_reads_cpu_boot_and_serial_from_the_xml(void **state)
+{
+	struct berth_fx_case *p = *state;
+
+	/* Not set in the inventory: whatever the domain has is fine. */
+	assert_true(berth_domain_matches(p->inv, WANT(p), HAVE(p), NULL));
+	WANT(p)->cpu_mode = xstrdup("host-passthrough");
+	WANT(p)->boot = xstrdup("disk");
+	WANT(p)->serial = BERTH_FALSE;
+	assert_differs(p, "cpu mode (none) -> host-passthrough, boot (none) -> hd, "
+			  "serial console removed");
+}
+
+static void
 test_matches_without_xml_skips_what_only_the_xml_says(void **state)
 {
 	struct berth_fx_case *p = *state;
@@ -234,8 +263,11 @@ main(void)
 		cmocka_unit_test(test_xml_network_disk_and_bridge_nic),
 		cmocka_unit_test(test_xml_direct_kernel_boot_escapes_text),
 		cmocka_unit_test(test_xml_two_disks_two_nics_raw),
+		cmocka_unit_test(test_xml_cpu_boot_from_disk_without_serial),
 		cmocka_unit_test(test_disk_source_uses_the_server_address),
 		cmocka_unit_test_setup_teardown(test_matches_the_same_domain, setup_pair, berth_fx_case_teardown),
+		cmocka_unit_test_setup_teardown(test_matches_reads_cpu_boot_and_serial_from_the_xml,
+						setup_pair, berth_fx_case_teardown),
 		cmocka_unit_test_setup_teardown(test_matches_ignores_power_state_and_case_of_mac_and_uuid,
 						setup_pair, berth_fx_case_teardown),
 		cmocka_unit_test_setup_teardown(test_matches_says_memory_and_bridge_differ,
