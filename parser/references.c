@@ -180,7 +180,9 @@ check_nic_bridges(struct checker *c, const struct berth_domain *d, const struct 
 {
 	int rc = 0;
 
-	if (c->p->inv->n_bridges == 0 && berth_yaml_get(c->root, "bridges") == NULL)
+	/* No bridges: any bridge will do; bridges: broken: its own problem. */
+	if ((c->p->inv->n_bridges == 0 && berth_yaml_get(c->root, "bridges") == NULL) ||
+	    section_broken(c->root, "bridges"))
 		return 0;
 	for (size_t i = 0; i < d->n_nics; i++) {
 		const struct berth_nic *nic = &d->nics[i];
