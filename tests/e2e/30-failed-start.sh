@@ -28,5 +28,9 @@ out=$("$BERTH" apply -i "$base" --yes 2>&1)
 rc=$?
 [ $rc -eq 0 ] && ok "with the kernel back, applying again starts web2" ||
 	not_ok "with the kernel back, applying again starts web2" "exit $rc" "$out"
+# 31 migrates web2 next: it must have booted first (a guest migrated, and
+# the migration aborted, while it was still booting was seen hung later).
+wait_until 60 pings "$(lab_guest_ip 2)" && ok "web2 has booted and answers ping" ||
+	not_ok "web2 has booted and answers ping"
 rm -f "$base"
 true
