@@ -148,6 +148,42 @@ berth_inventory_host(const struct berth_inventory *inv, const char *name)
 	return NULL;
 }
 
+const struct berth_group *
+berth_inventory_group(const struct berth_inventory *inv, const char *name)
+{
+	for (size_t i = 0; i < inv->n_groups; i++) {
+		if (berth_streq(inv->groups[i].name, name))
+			return &inv->groups[i];
+	}
+	return NULL;
+}
+
+/* berth_group_holds() at most depth levels of children down. */
+static bool
+holds_within(const struct berth_inventory *inv, const struct berth_group *g, const char *host,
+	     size_t depth)
+{
+	for (size_t i = 0; i < g->n_hosts; i++) {
+		if (strcmp(g->hosts[i], host) == 0)
+			return true;
+	}
+	for (size_t i = 0; depth > 0 && i < g->n_children; i++) {
+		const struct berth_group *child = berth_inventory_group(inv, g->children[i]);
+
+		if (child != NULL && holds_within(inv, child, host, depth - 1))
+			return true;
+	}
+	return false;
+}
+
+bool
+berth_group_holds(const struct berth_inventory *inv, const struct berth_group *g,
+		  const char *host)
+{
+	/* No chain of children is longer than there are groups. */
+	return holds_within(inv, g, host, inv->n_groups);
+}
+
 const struct berth_storage *
 berth_inventory_storage(const struct berth_inventory *inv, const char *name)
 {

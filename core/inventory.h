@@ -335,6 +335,17 @@ BERTH_DEFINE_AUTOPTR(berth_inventory, berth_inventory_free)
 const struct berth_host *berth_inventory_host(const struct berth_inventory *inv,
 					      const char *name);
 
+/* The group of all: called name, or NULL.  Borrowed from inv. */
+const struct berth_group *berth_inventory_group(const struct berth_inventory *inv,
+						const char *name);
+
+/*
+ * True if group g of inv holds the host called host, directly or through
+ * its children (a cycle among groups, which the parser refuses, ends too).
+ */
+bool berth_group_holds(const struct berth_inventory *inv, const struct berth_group *g,
+		       const char *host);
+
 /* The storage called name, or NULL.  Borrowed from inv. */
 const struct berth_storage *berth_inventory_storage(const struct berth_inventory *inv,
 						    const char *name);

@@ -133,34 +133,6 @@ matches(const struct term *t, const char *name)
 	return false;
 }
 
-static const struct berth_group *
-find_group(const struct berth_inventory *inv, const char *name)
-{
-	for (size_t i = 0; i < inv->n_groups; i++) {
-		if (strcmp(inv->groups[i].name, name) == 0)
-			return &inv->groups[i];
-	}
-	return NULL;
-}
-
-/* True if g holds host, directly or through children (depth: a guard on cycles). */
-static bool
-group_holds(const struct berth_inventory *inv, const struct berth_group *g, const char *host,
-	    size_t depth)
-{
-	for (size_t i = 0; i < g->n_hosts; i++) {
-		if (strcmp(g->hosts[i], host) == 0)
-			return true;
-	}
-	for (size_t i = 0; depth > 0 && i < g->n_children; i++) {
-		const struct berth_group *child = find_group(inv, g->children[i]);
-
-		if (child != NULL && group_holds(inv, child, host, depth - 1))
-			return true;
-	}
-	return false;
-}
-
 /* True if t names host: by its name or by a group that holds it. */
 static bool
 term_has_host(const struct term *t, const struct berth_inventory *inv, const char *host)
@@ -170,8 +142,7 @@ term_has_host(const struct term *t, const struct berth_inventory *inv, const cha
 	if (matches(t, host))
 		return true;
 	for (size_t i = 0; i < inv->n_groups; i++) {
-		if (matches(t, inv->groups[i].name) &&
-		    group_holds(inv, &inv->groups[i], host, inv->n_groups))
+		if (matches(t, inv->groups[i].name) && berth_group_holds(inv, &inv->groups[i], host))
 			return true;
 	}
 	return false;

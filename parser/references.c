@@ -139,24 +139,6 @@ check_disks(struct checker *c, const struct berth_domain *d,
 	return rc;
 }
 
-/* True if group g holds host, directly or through its children (depth: a guard). */
-static bool
-group_holds(const struct checker *c, const struct berth_group *g, const char *host,
-	    size_t depth)
-{
-	for (size_t i = 0; i < g->n_hosts; i++) {
-		if (strcmp(g->hosts[i], host) == 0)
-			return true;
-	}
-	for (size_t i = 0; depth > 0 && i < g->n_children; i++) {
-		const struct berth_group *child = berth_name_index_find(&c->groups, g->children[i]);
-
-		if (child != NULL && group_holds(c, child, host, depth - 1))
-			return true;
-	}
-	return false;
-}
-
 /* True if bridge b is to be on host h: named, in a named group, or every hypervisor. */
 static bool
 bridge_on(const struct checker *c, const struct berth_bridge *b, const struct berth_host *h)
@@ -167,7 +149,7 @@ bridge_on(const struct checker *c, const struct berth_bridge *b, const struct be
 		const struct berth_group *g = berth_name_index_find(&c->groups, b->hosts[i]);
 
 		if (strcmp(b->hosts[i], h->name) == 0 ||
-		    (g != NULL && group_holds(c, g, h->name, c->p->inv->n_groups)))
+		    (g != NULL && berth_group_holds(c->p->inv, g, h->name)))
 			return true;
 	}
 	return false;
