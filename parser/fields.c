@@ -52,6 +52,19 @@ berth_fields_parse_nested(struct berth_parse *p, const struct berth_yaml_node *v
 	return berth_fields_parse(p, map, inner, fields, n, obj, in_defaults);
 }
 
+int
+berth_parse_fail_undefined(struct berth_parse *p, struct berth_location loc, const char *where,
+			   const char *what, const char *name, const char *const *names,
+			   size_t n)
+{
+	const char *closest = berth_suggest(name, names, n);
+
+	if (closest != NULL)
+		return berth_parse_fail(p, loc, "%s%s '%s' is not defined (did you mean '%s'?)",
+					where, what, name, closest);
+	return berth_parse_fail(p, loc, "%s%s '%s' is not defined", where, what, name);
+}
+
 char *
 berth_parse_place(const struct berth_parse *p, struct berth_location at,
 		  struct berth_location here)

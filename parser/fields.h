@@ -59,6 +59,14 @@ int berth_parse_fail(struct berth_parse *p, struct berth_location loc,
 		     const char *fmt, ...) BERTH_PRINTF(3, 4);
 
 /*
+ * Adds "WHEREWHAT 'NAME' is not defined (did you mean 'CLOSE'?)", the hint
+ * when one of the n names is close, at loc, and returns -1.
+ */
+int berth_parse_fail_undefined(struct berth_parse *p, struct berth_location loc,
+			       const char *where, const char *what, const char *name,
+			       const char *const *names, size_t n);
+
+/*
  * Checks that node is a mapping or nothing: returns 0 with *map set to the
  * mapping or NULL, or -1 after "WHERE SUBJECT must be a mapping, got ...".
  */

@@ -747,9 +747,6 @@ read_domain_group_ref(struct berth_parse *p, const struct berth_yaml_node *value
 		      const char *name, const char *where, void *obj)
 {
 	struct berth_domain *d = obj;
-	const char *names[64];
-	size_t n = 0;
-	const char *closest;
 	BERTH_AUTOFREE char *got = berth_yaml_describe(value);
 
 	if (value->kind != BERTH_YAML_SCALAR || berth_yaml_is_null(value) ||
@@ -757,14 +754,16 @@ read_domain_group_ref(struct berth_parse *p, const struct berth_yaml_node *value
 		return berth_parse_fail(p, value->loc, "%s'%s' must be the name of a domain "
 					"group, got %s", where, name, got);
 	if (domain_group_index(p, value->text) == SIZE_MAX) {
-		for (size_t i = 0; i < p->inv->n_domain_groups && n < 64; i++) {
+		BERTH_AUTOFREE const char **names = xcalloc(p->inv->n_domain_groups + 1,
+							    sizeof(*names));
+		size_t n = 0;
+
+		for (size_t i = 0; i < p->inv->n_domain_groups; i++) {
 			if (p->inv->domain_groups[i].name != NULL)
 				names[n++] = p->inv->domain_groups[i].name;
 		}
-		closest = berth_suggest(value->text, names, n);
-		return berth_parse_fail(p, value->loc, "%sdomain group '%s' is not defined%s%s%s",
-					where, value->text, closest != NULL ? " (did you mean '" : "",
-					closest != NULL ? closest : "", closest != NULL ? "'?)" : "");
+		return berth_parse_fail_undefined(p, value->loc, where, "domain group", value->text,
+						  names, n);
 	}
 	free(d->group);
 	d->group = xstrdup(value->text);

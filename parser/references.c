@@ -52,19 +52,6 @@ list_item(const struct berth_yaml_node *map, const char *key, size_t i)
 	return berth_yaml_get(map, key)->items[i];
 }
 
-/* "host 'kvm3' is not defined (did you mean 'kvm2'?)" */
-static int
-fail_undefined(struct checker *c, struct berth_location loc, const char *where,
-	       const char *what, const char *name, const char *const *names, size_t n)
-{
-	const char *closest = berth_suggest(name, names, n);
-
-	if (closest != NULL)
-		return berth_parse_fail(c->p, loc, "%s%s '%s' is not defined (did you mean '%s'?)",
-					where, what, name, closest);
-	return berth_parse_fail(c->p, loc, "%s%s '%s' is not defined", where, what, name);
-}
-
 static int
 check_storage(struct checker *c, size_t i)
 {
@@ -84,7 +71,7 @@ check_storage(struct checker *c, size_t i)
 	if (server != NULL)
 		return 0;
 	where = xasprintf("storage '%s': ", s->name);
-	return fail_undefined(c, berth_fields_loc(entry_map(c, "storage", i), "server", s->loc),
+	return berth_parse_fail_undefined(c->p, berth_fields_loc(entry_map(c, "storage", i), "server", s->loc),
 			      where, "server host", s->server, c->host_names,
 			      c->n_host_names);
 }
@@ -124,7 +111,7 @@ check_disks(struct checker *c, const struct berth_domain *d,
 
 		if (disk->storage != NULL && !c->storage_broken &&
 		    berth_name_index_find(&c->storage, disk->storage) == NULL)
-			rc = fail_undefined(c, berth_fields_loc(item, "storage", disk->loc),
+			rc = berth_parse_fail_undefined(c->p, berth_fields_loc(item, "storage", disk->loc),
 					    disk_where, "storage", disk->storage,
 					    c->storage_names, c->n_storage_names);
 		for (size_t j = 0; j < i; j++) {
@@ -177,7 +164,7 @@ check_nic_bridges(struct checker *c, const struct berth_domain *d, const struct 
 			continue;
 		b = berth_name_index_find(&c->bridges, nic->bridge);
 		if (b == NULL)
-			rc = fail_undefined(c, loc, nic_where, "bridge", nic->bridge, c->bridge_names,
+			rc = berth_parse_fail_undefined(c->p, loc, nic_where, "bridge", nic->bridge, c->bridge_names,
 					    c->n_bridge_names);
 		else if (h != NULL && !bridge_on(c, b, h))
 			rc = berth_parse_fail(c->p, loc, "%sbridge '%s' is not on host '%s': add the "
@@ -293,7 +280,7 @@ check_bridge(struct checker *c, size_t i)
 
 		if (berth_name_index_find(&c->hosts, b->hosts[j]) == NULL &&
 		    berth_name_index_find(&c->groups, b->hosts[j]) == NULL)
-			rc = fail_undefined(c, loc, where, "host or group", b->hosts[j],
+			rc = berth_parse_fail_undefined(c->p, loc, where, "host or group", b->hosts[j],
 					    c->host_and_group_names, c->n_host_and_group_names);
 	}
 	return rc;
@@ -312,7 +299,7 @@ check_candidates(struct checker *c, const struct berth_domain *d,
 
 		if (berth_name_index_find(&c->hosts, d->candidates[i]) == NULL &&
 		    berth_name_index_find(&c->groups, d->candidates[i]) == NULL)
-			rc = fail_undefined(c, loc, where, "host or group", d->candidates[i],
+			rc = berth_parse_fail_undefined(c->p, loc, where, "host or group", d->candidates[i],
 					    c->host_and_group_names, c->n_host_and_group_names);
 	}
 	return rc;
@@ -360,7 +347,7 @@ check_domain(struct checker *c, size_t i)
 	host = d->host != NULL && !c->hosts_broken ? berth_name_index_find(&c->hosts, d->host)
 		: NULL;
 	if (d->host != NULL && !c->hosts_broken && host == NULL)
-		rc = fail_undefined(c, berth_fields_loc(map, "host", d->loc), where, "host",
+		rc = berth_parse_fail_undefined(c->p, berth_fields_loc(map, "host", d->loc), where, "host",
 				    d->host, c->host_names, c->n_host_names);
 	else if (host != NULL && berth_streq(host->role, "storage"))
 		rc = berth_parse_fail(c->p, berth_fields_loc(map, "host", d->loc),
