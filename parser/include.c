@@ -106,6 +106,57 @@ stays_below(const char *path)
 	return true;
 }
 
+/*
+ * Checks that value is a relative path with no ".." (an include's, an
+ * xml:'s): returns 0, or -1 after "WHERE'KEY' must be a relative path
+ * without '..'ALSO, got ...".
+ */
+static int
+check_relative(struct berth_parse *p, const struct berth_yaml_node *value, const char *where,
+	       const char *key, const char *also)
+{
+	BERTH_AUTOFREE char *got = NULL;
+
+	if (value->kind == BERTH_YAML_SCALAR && !berth_yaml_is_null(value) &&
+	    berth_first_control(value->text) == 0 && stays_below(value->text))
+		return 0;
+	got = berth_yaml_describe(value);
+	return berth_parse_fail(p, value->loc, "%s'%s' must be a relative path without '..'%s, "
+				"got %s", where, key, also, got);
+}
+
+/*
+ * The file value names, relative to the directory of the file from: *named
+ * as messages name it, *real resolved, which must be below base (the
+ * inventory's directory, resolved; a symbolic link may not lead out).  what
+ * ("included file ") starts the file's name in messages.  Returns 0, or -1
+ * after berth_parse_fail() with both NULL.
+ */
+static int
+resolve_below(struct berth_parse *p, const struct berth_yaml_node *value, const char *from,
+	      const char *base, const char *where, const char *what, char **named, char **real)
+{
+	BERTH_AUTOFREE char *dir_copy = xstrdup(from);
+	const char *dir = dirname(dir_copy);
+	BERTH_AUTOFREE char *path = NULL;
+	BERTH_AUTOFREE char *resolved = NULL;
+	size_t n_base = strlen(base);
+
+	*named = NULL;
+	*real = NULL;
+	path = strcmp(dir, ".") == 0 ? xstrdup(value->text) : xasprintf("%s/%s", dir, value->text);
+	resolved = realpath(path, NULL);
+	if (resolved == NULL)
+		return berth_parse_fail(p, value->loc, "%scannot read %s'%s': %s", where, what, path,
+					strerror(errno));
+	if (strncmp(resolved, base, n_base) != 0 || (resolved[n_base] != '/' && n_base > 1))
+		return berth_parse_fail(p, value->loc, "%s%s'%s' leads outside the inventory's "
+					"directory (through a symbolic link)", where, what, path);
+	*named = berth_steal_pointer(&path);
+	*real = berth_steal_pointer(&resolved);
+	return 0;
+}
+
 /* "a.yaml includes b.yaml includes a.yaml", the walk's stack to tree t. */
 static char *
 cycle_text(const struct reader *r, const char *again)
@@ -125,31 +176,16 @@ static int
 read_one(struct reader *r, size_t t, const struct berth_yaml_node *item)
 {
 	struct berth_parse *p = r->p;
-	BERTH_AUTOFREE char *dir_copy = xstrdup(r->named[t]);
-	const char *dir = dirname(dir_copy);
 	BERTH_AUTOFREE char *named = NULL;
 	BERTH_AUTOFREE char *real = NULL;
 	BERTH_AUTOBUF struct berth_buf text = BERTH_BUF_INIT;
 	BERTH_AUTOPTR(berth_error) err = NULL;
 	struct berth_yaml_node *tree = NULL;
-	size_t n_base = strlen(r->base);
 	const char *owned;
 
-	if (item->kind != BERTH_YAML_SCALAR || berth_yaml_is_null(item) ||
-	    berth_first_control(item->text) != 0 || !stays_below(item->text)) {
-		BERTH_AUTOFREE char *got = berth_yaml_describe(item);
-
-		return berth_parse_fail(p, item->loc, "'include' must be a relative path without "
-					"'..' (or a list of them), got %s", got);
-	}
-	named = strcmp(dir, ".") == 0 ? xstrdup(item->text) : xasprintf("%s/%s", dir, item->text);
-	real = realpath(named, NULL);
-	if (real == NULL)
-		return berth_parse_fail(p, item->loc, "cannot read included file '%s': %s", named,
-					strerror(errno));
-	if (strncmp(real, r->base, n_base) != 0 || (real[n_base] != '/' && n_base > 1))
-		return berth_parse_fail(p, item->loc, "included file '%s' leads outside the "
-					"inventory's directory (through a symbolic link)", named);
+	if (check_relative(p, item, "", "include", " (or a list of them)") < 0 ||
+	    resolve_below(p, item, r->named[t], r->base, "", "included file ", &named, &real) < 0)
+		return -1;
 	for (size_t i = 0; i < r->depth; i++) {
 		if (strcmp(r->real[r->stack[i]], real) == 0) {
 			BERTH_AUTOFREE char *cycle = cycle_text(r, named);
@@ -561,36 +597,24 @@ berth_read_repo_file(struct berth_parse *p, const struct berth_yaml_node *value,
 		     const char *where, const char *key, struct berth_buf *text, char **named)
 {
 	const char *from = value->loc.file != NULL ? value->loc.file : p->path;
-	BERTH_AUTOFREE char *dir_copy = xstrdup(from);
 	BERTH_AUTOFREE char *top_copy = xstrdup(p->path);
-	const char *dir = dirname(dir_copy);
 	BERTH_AUTOFREE char *base = NULL;
 	BERTH_AUTOFREE char *real = NULL;
-	BERTH_AUTOPTR(berth_error) err = NULL;
 	BERTH_AUTOFREE char *path = NULL;
-	size_t n_base;
+	BERTH_AUTOPTR(berth_error) err = NULL;
 
 	*named = NULL;
-	if (value->kind != BERTH_YAML_SCALAR || berth_yaml_is_null(value) ||
-	    berth_first_control(value->text) != 0 || !stays_below(value->text)) {
-		BERTH_AUTOFREE char *got = berth_yaml_describe(value);
-
-		return berth_parse_fail(p, value->loc, "%s'%s' must be a relative path without "
-					"'..', got %s", where, key, got);
-	}
+	if (check_relative(p, value, where, key, "") < 0)
+		return -1;
 	if (!p->from_file)
 		return berth_parse_fail(p, value->loc, "%s'%s' needs an inventory read from a "
 					"file: the path is relative to it", where, key);
-	path = strcmp(dir, ".") == 0 ? xstrdup(value->text) : xasprintf("%s/%s", dir, value->text);
 	base = realpath(dirname(top_copy), NULL);
-	real = realpath(path, NULL);
-	if (base == NULL || real == NULL)
-		return berth_parse_fail(p, value->loc, "%scannot read '%s': %s", where, path,
-					strerror(errno));
-	n_base = strlen(base);
-	if (strncmp(real, base, n_base) != 0 || (real[n_base] != '/' && n_base > 1))
-		return berth_parse_fail(p, value->loc, "%s'%s' leads outside the inventory's "
-					"directory (through a symbolic link)", where, path);
+	if (base == NULL)
+		return berth_parse_fail(p, value->loc, "%scannot resolve the inventory's path: %s",
+					where, strerror(errno));
+	if (resolve_below(p, value, from, base, where, "", &path, &real) < 0)
+		return -1;
 	if (berth_inventory_read_file(path, "file", 0, text, &err) < 0)
 		return berth_parse_fail(p, value->loc, "%s%s", where, berth_error_message(err));
 	*named = berth_steal_pointer(&path);
